@@ -1,0 +1,259 @@
+"""GeneratorConfig: every setting, where it came from, and one check per value.
+
+Precedence: command line > environment > .env_demo file > defaults. Each bad value raises ConfigError
+with a one-line message that names the setting, where it came from, and how to fix it. The password
+is never part of any message or repr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+DEFAULT_ENV_FILE = ".env_demo"
+DEMO_DB_NAME = "opendental_demo"
+APPOINTMENTS_PER_PATIENT = 3
+PROCEDURES_PER_PATIENT = 4
+MAX_PATIENTS = 1_000_000
+EARLIEST_START = date(1900, 1, 1)
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which one and how to fix it."""
+
+
+# setting name -> (command-line flag, environment / .env_demo key)
+SETTINGS = {
+    "db_host": ("--db-host", "DEMO_POSTGRES_HOST"),
+    "db_port": ("--db-port", "DEMO_POSTGRES_PORT"),
+    "db_name": ("--db-name", "DEMO_POSTGRES_DB"),
+    "db_user": ("--db-user", "DEMO_POSTGRES_USER"),
+    "db_password": ("--db-password", "DEMO_POSTGRES_PASSWORD"),
+    "start_date": ("--start-date", "DEMO_START_DATE"),
+    "as_of": ("--as-of", "DEMO_AS_OF"),
+    "num_patients": ("--patients", "DEMO_NUM_PATIENTS"),
+    "num_appointments": ("--appointments", "DEMO_NUM_APPOINTMENTS"),
+    "num_procedures": ("--procedures", "DEMO_NUM_PROCEDURES"),
+    "seed": ("--seed", "DEMO_SEED"),
+}
+ENV_KEYS = {env: name for name, (_, env) in SETTINGS.items()}
+
+DEFAULTS = {
+    "db_host": "localhost",
+    "db_port": "5432",
+    "db_name": DEMO_DB_NAME,
+    "db_user": "postgres",
+    "db_password": None,  # None: libpq falls back to PGPASSWORD and ~/.pgpass
+    "start_date": "2023-01-01",
+    "as_of": None,  # None: today
+    "num_patients": "5000",
+    "num_appointments": None,  # None: APPOINTMENTS_PER_PATIENT per patient
+    "num_procedures": None,  # None: PROCEDURES_PER_PATIENT per patient
+    "seed": "42",
+}
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    db_host: str = "localhost"
+    db_port: int = 5432
+    db_name: str = DEMO_DB_NAME
+    db_user: str = "postgres"
+    db_password: str | None = field(default=None, repr=False)
+    num_patients: int = 5000
+    num_appointments: int = 5000 * APPOINTMENTS_PER_PATIENT
+    num_procedures: int = 5000 * PROCEDURES_PER_PATIENT
+    start_date: date = date(2023, 1, 1)
+    as_of: date = field(default_factory=date.today)
+    seed: int = 42
+    reset: bool = False
+    validate_only: bool = False
+
+    @property
+    def target(self) -> str:
+        """Where the data goes, for messages: never includes the password."""
+        return f"{self.db_user}@{self.db_host}:{self.db_port}/{self.db_name}"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit code 2 via ConfigError, instead of argparse's usage dump
+        raise ConfigError(f"{message}; run `python main.py --help` for the options")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="Fill schema raw of an opendental_demo database with a synthetic OpenDental practice.",
+    )
+    parser.add_argument("--patients", metavar="N", help="number of patients (default 5000)")
+    parser.add_argument("--appointments", metavar="N", help="number of appointments (default 3 per patient)")
+    parser.add_argument("--procedures", metavar="N", help="number of procedures (default 4 per patient)")
+    parser.add_argument("--start-date", metavar="YYYY-MM-DD", help="first day of activity (default 2023-01-01)")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the 'today' of the data (default: today)")
+    parser.add_argument("--seed", metavar="N", help="random seed (default 42)")
+    parser.add_argument("--db-host", metavar="HOST", help="PostgreSQL host (default localhost)")
+    parser.add_argument("--db-port", metavar="PORT", help="PostgreSQL port (default 5432)")
+    parser.add_argument("--db-name", metavar="NAME", help="opendental_demo or opendental_demo_<suffix>")
+    parser.add_argument("--db-user", metavar="USER", help="PostgreSQL user (default postgres)")
+    parser.add_argument("--db-password", metavar="PASSWORD", help="password (else PGPASSWORD / ~/.pgpass)")
+    parser.add_argument("--env-file", metavar="PATH", help=f"settings file (default ./{DEFAULT_ENV_FILE} if present)")
+    parser.add_argument("--reset", action="store_true", help="empty the raw tables first (in the same transaction)")
+    parser.add_argument(
+        "--validate-only", action="store_true", help="run the validators on the existing data; write nothing"
+    )
+    return parser
+
+
+def read_env_file(path: Path) -> dict[str, tuple[str, str]]:
+    """KEY=VALUE lines of a .env_demo file -> {key: (value, where)}; unknown keys are an error."""
+    values = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].strip()
+        if "=" not in line:
+            raise ConfigError(f"{path} line {number}: expected KEY=VALUE, got {line!r}")
+        key, value = (part.strip() for part in line.split("=", 1))
+        if key not in ENV_KEYS:
+            known = ", ".join(sorted(ENV_KEYS))
+            raise ConfigError(f"{path} line {number}: unknown key {key!r}; known keys are {known}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = (value, f"{key} in {path} line {number}")
+    return values
+
+
+def _positive_int(name: str, raw: str, where: str, upper: int | None = None) -> int:
+    if not re.fullmatch(r"\+?\d+", raw.strip().replace("_", "").replace(",", "")):
+        raise ConfigError(f"{where} must be a positive whole number, got {raw!r}; for example {_example(name)}")
+    value = int(raw.strip().replace("_", "").replace(",", ""))
+    if value <= 0:
+        raise ConfigError(f"{where} must be at least 1, got {raw!r}; for example {_example(name)}")
+    if upper is not None and value > upper:
+        raise ConfigError(f"{where} must be at most {upper:,}, got {raw!r}")
+    return value
+
+
+def _example(name: str) -> str:
+    flag, _ = SETTINGS[name]
+    sample = {"num_patients": "5000", "num_appointments": "15000", "num_procedures": "20000",
+              "seed": "42", "db_port": "5432"}.get(name, "...")
+    return f"{flag} {sample}"
+
+
+def _date(name: str, raw: str, where: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        flag, _ = SETTINGS[name]
+        raise ConfigError(f"{where} must be a date written YYYY-MM-DD, got {raw!r}; for example {flag} 2023-01-01")
+
+
+def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd: Path | None = None,
+                today: date | None = None) -> GeneratorConfig:
+    """Build and check the configuration. Raises ConfigError on any bad value."""
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    today = date.today() if today is None else today
+    args = build_parser().parse_args(argv)
+
+    env_path = Path(args.env_file) if args.env_file else cwd / DEFAULT_ENV_FILE
+    if args.env_file and not env_path.is_absolute():
+        env_path = cwd / env_path
+    file_values = {}
+    if env_path.is_file():
+        file_values = read_env_file(env_path)
+    elif args.env_file:
+        raise ConfigError(f"--env-file {args.env_file}: no such file; copy .env_demo.template to create one")
+
+    raw: dict[str, tuple[str | None, str]] = {}
+    for name, (flag, env) in SETTINGS.items():
+        cli_value = getattr(args, flag[2:].replace("-", "_"))
+        if cli_value is not None:
+            raw[name] = (cli_value, flag)
+        elif env in environ:
+            raw[name] = (environ[env], f"{env} in the environment")
+        elif env in file_values:
+            raw[name] = file_values[env]
+        else:
+            raw[name] = (DEFAULTS[name], f"the default {name}")
+
+    def value(name):
+        return raw[name][0]
+
+    def where(name):
+        return raw[name][1]
+
+    patients = _positive_int("num_patients", value("num_patients"), where("num_patients"), MAX_PATIENTS)
+    appointments = (
+        _positive_int("num_appointments", value("num_appointments"), where("num_appointments"), 100 * patients)
+        if value("num_appointments") is not None
+        else patients * APPOINTMENTS_PER_PATIENT
+    )
+    procedures = (
+        _positive_int("num_procedures", value("num_procedures"), where("num_procedures"), 100 * patients)
+        if value("num_procedures") is not None
+        else patients * PROCEDURES_PER_PATIENT
+    )
+    if procedures < appointments:
+        raise ConfigError(
+            f"procedures ({procedures:,}) must be at least appointments ({appointments:,}) so that every "
+            f"completed visit has a procedure; raise --procedures or lower --appointments"
+        )
+
+    seed_raw = value("seed").strip()
+    if not re.fullmatch(r"\d+", seed_raw):
+        raise ConfigError(f"{where('seed')} must be a whole number >= 0, got {seed_raw!r}; for example --seed 42")
+    seed = int(seed_raw)
+
+    port = _positive_int("db_port", value("db_port"), where("db_port"))
+    if port > 65535:
+        raise ConfigError(f"{where('db_port')} must be a port between 1 and 65535, got {port}")
+
+    start = _date("start_date", value("start_date"), where("start_date"))
+    as_of = _date("as_of", value("as_of"), where("as_of")) if value("as_of") is not None else today
+    if start < EARLIEST_START:
+        raise ConfigError(f"{where('start_date')} is {start}, before {EARLIEST_START}; use a later --start-date")
+    if as_of > today:
+        raise ConfigError(f"{where('as_of')} is {as_of}, in the future (today is {today}); use --as-of {today} or earlier")
+    if start >= as_of:
+        raise ConfigError(f"start date {start} must be before the as-of date {as_of}; use an earlier --start-date")
+
+    db_name = value("db_name").strip()
+    if db_name != DEMO_DB_NAME and not db_name.startswith(DEMO_DB_NAME + "_"):
+        raise ConfigError(
+            f"{where('db_name')} is {db_name!r}: the generator only writes to a database named {DEMO_DB_NAME} "
+            f"or {DEMO_DB_NAME}_<suffix>; pass e.g. --db-name {DEMO_DB_NAME}"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_]+", db_name):
+        raise ConfigError(f"{where('db_name')} {db_name!r} may only contain letters, digits and underscores")
+    host = value("db_host").strip()
+    user = value("db_user").strip()
+    if not host:
+        raise ConfigError(f"{where('db_host')} is empty; pass e.g. --db-host localhost")
+    if not user:
+        raise ConfigError(f"{where('db_user')} is empty; pass e.g. --db-user postgres")
+    if args.reset and args.validate_only:
+        raise ConfigError("--reset and --validate-only cannot be combined: --validate-only never writes")
+
+    return GeneratorConfig(
+        db_host=host,
+        db_port=port,
+        db_name=db_name,
+        db_user=user,
+        db_password=value("db_password") or None,
+        num_patients=patients,
+        num_appointments=appointments,
+        num_procedures=procedures,
+        start_date=start,
+        as_of=as_of,
+        seed=seed,
+        reset=args.reset,
+        validate_only=args.validate_only,
+    )

@@ -1,0 +1,1 @@
+"""The six generation phases and the small core they share."""

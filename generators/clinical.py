@@ -1,0 +1,398 @@
+"""Phase 4, clinical: each patient's appointments and procedures, procedure notes and recalls.
+
+A patient's appointments are spread over their part of the window and booked on days their providers
+work. Past appointments are completed, broken or no-shows; the last one may be booked ahead. Completed
+visits carry completed procedures; the rest stay treatment-planned, as does work diagnosed but not
+yet scheduled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from generators import calendar, treatment
+from generators.context import Context
+from generators.fees import UCR_SCHEDULE, fee_cents
+from generators.patients import Patient
+from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
+from generators.reference.procedure_codes import CODE_NUM, ProcCode
+from generators.rng import stream, weighted
+from generators.staff import Provider
+
+TABLES = ("appointmenttype", "appointment", "procedurelog", "procnote", "recalltype", "recalltrigger", "recall")
+
+COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5
+TREATMENT_PLANNED, COMPLETED = 1, 2
+STANDARD_FEE_RATE = 0.80
+FUTURE_BOOKING_RATE = 0.30
+PROCNOTE_RATE = 0.5
+# How a past appointment ends when it is not completed: broken (cancelled late) or a no-show.
+MISSED_STATUSES = {BROKEN: 0.6, UNSCHEDULED: 0.4}
+VISIT_KINDS = {"hygiene": 0.55, "treatment": 0.35, "emergency": 0.10}
+EXTRA_PROCEDURE_WEIGHT = {"new": 3.0, "hygiene": 2.0, "treatment": 1.5, "emergency": 0.5, "plan": 1.0}
+
+# (AppointmentTypeNum, name, minutes, codes) - names from the contract's closed list.
+APPOINTMENT_TYPES = (
+    (0, "None", 30, ""),
+    (1, "Adult Cleaning (Existing Patient)", 60, "D0120,D1110,D0274"),
+    (2, "Child Cleaning (Existing Patient)", 40, "D0120,D1120,D1208"),
+    (3, "Adult Cleaning (New Patient)", 80, "D0150,D0210,D1110"),
+    (4, "Child Cleaning (New Patient)", 50, "D0150,D0272,D1120"),
+    (5, "30 Minute Appt", 30, ""),
+    (6, "Emergency Pain", 30, "D0140,D0220"),
+    (7, "Crown Prep", 90, "D2740,D2950"),
+    (8, "WebSched New Patient Default", 60, "D0150,D0274,D1110"),
+    (9, "Implant Consult", 40, "D0140,D0330"),
+    (10, "Prophy Child New", 50, "D0150,D1120,D1208"),
+    (11, "Adult Recare", 60, "D0120,D1110"),
+    (12, "Comp, FMX, 4BWX", 90, "D0150,D0210,D0274"),
+)
+
+
+@dataclass(slots=True)
+class Procedure:
+    proc_num: int
+    code: ProcCode
+    status: int
+    day: date
+    fee: int  # cents
+    prov_num: int
+    apt_num: int
+    entered: datetime
+
+
+@dataclass(slots=True)
+class Visit:
+    apt_num: int
+    kind: str
+    status: int
+    start: datetime
+    prov_num: int
+    prov_hyg: int | None
+    type_num: int
+    booked: datetime | None = None  # when the appointment was made
+    procedures: list[Procedure] = field(default_factory=list)
+    end: datetime | None = None
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+def emit_reference(ctx: Context) -> None:
+    for order, (num, name, minutes, codes) in enumerate(APPOINTMENT_TYPES):
+        ctx.sinks["appointmenttype"].add(
+            AppointmentTypeNum=num, AppointmentTypeName=name, AppointmentTypeColor=0x80C0FF - num * 4096,
+            ItemOrder=order, IsHidden=False, Pattern=_pattern(minutes, hygiene=num in (1, 2, 11)), CodeStr=codes,
+            CodeStrRequired="", RequiredProcCodesNeeded=0, BlockoutTypes="",
+        )
+
+
+def _pattern(minutes: int, hygiene: bool) -> str:
+    """OpenDental time pattern, one character per 10 minutes ('/' assistant or hygienist, 'X' doctor)."""
+    slots = max(2, round(minutes / 10))
+    if hygiene:
+        return "/" * (slots - 2) + "XX"
+    return "/" + "X" * (slots - 2) + "/"
+
+
+def _visit_type(kind: str, child: bool, codes: list[str], rng) -> int:
+    if kind == "new":
+        if child:
+            return rng.choice([4, 10])
+        return rng.choice([12, 3, 8])
+    if kind == "hygiene":
+        return 2 if child else rng.choice([1, 11])
+    if kind == "emergency":
+        return 6
+    if codes[0] in ("D2740", "D2750", "D2790", "D2954"):
+        return 7
+    if codes[0].startswith("D6") or codes[0] == "D9310":
+        return 9
+    return 5 if treatment.code(codes[0]).minutes <= 40 else 0
+
+
+class _Scheduler:
+    """Finds a day, providers and a time for a visit."""
+
+    def __init__(self, ctx: Context, patient: Patient, rng):
+        self.staff = ctx.staff
+        self.patient = patient
+        self.rng = rng
+
+    def working(self, role: str, day: date) -> list[Provider]:
+        return [p for p in self.staff.by_role(role) if p.works(day)]
+
+    def book(self, target: date, lo: date, hi: date, kind: str, surgical: bool):
+        """The first day from `target` on (or back from it) when the visit can be seen; None if none."""
+        role = "specialist" if surgical else "dentist"
+        for direction in (1, -1):
+            day = target
+            for _ in range(21):
+                if lo <= day <= hi and self.working(role, day) and (kind != "hygiene" or self.working("hygienist", day)):
+                    return day
+                day += timedelta(days=direction)
+        return None
+
+    def providers(self, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
+        if surgical:
+            return self.rng.choice(self.working("specialist", day)).prov_num, None
+        dentists = self.working("dentist", day)
+        own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
+        dentist = (own or [self.rng.choice(dentists)])[0].prov_num
+        if kind not in ("hygiene", "new"):
+            return dentist, None
+        hygienists = self.working("hygienist", day)
+        if not hygienists:
+            return dentist, None
+        own_hyg = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
+        return dentist, (own_hyg or [self.rng.choice(hygienists)])[0].prov_num
+
+    def start_time(self, day: date) -> datetime:
+        return calendar.at(day, 8 * 60 + 10 * self.rng.randrange(51))  # 8:00 to 16:20
+
+
+def _visit_days(ctx: Context, patient: Patient, count: int, rng) -> list[date]:
+    """Target dates for a patient's past visits, oldest first."""
+    window = ctx.window
+    person = patient.person
+    hi = window.last_day
+    lo = max(window.start, min(patient.birthdate + timedelta(days=365), hi))  # nobody visits before age one
+    if person.new_patient:
+        lo += timedelta(days=rng.randrange(max(1, (hi - lo).days - 30)))
+    span = (hi - lo).days
+    share = {2: 0.5, 3: 0.25, 4: 0.6}.get(person.status, 1.0)  # inactive patients stopped coming
+    hi = lo + timedelta(days=int(span * share))
+    days = sorted(lo + timedelta(days=rng.randrange(max(1, (hi - lo).days + 1))) for _ in range(count))
+    if person.new_patient and days:
+        days[0] = lo
+    return days
+
+
+def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure]]:
+    """Appointments and procedures of one patient (rows are written by `emit`)."""
+    person = patient.person
+    if person.appointments == 0:
+        return [], []
+    rng = stream(ctx.seed, "clinical", person.pat_num)
+    child = person.age_group == "child"
+    window = ctx.window
+    booked_ahead = person.status == 0 and rng.random() < FUTURE_BOOKING_RATE and (
+        person.appointments > 1 or not person.new_patient)
+    past_count = person.appointments - (1 if booked_ahead else 0)
+    scheduler = _Scheduler(ctx, patient, rng)
+
+    plans: list[tuple[str, list[str], date, bool]] = []  # kind, codes, target day, in the future
+    for k, target in enumerate(_visit_days(ctx, patient, past_count, rng)):
+        kind = "new" if k == 0 and person.new_patient else weighted(rng, VISIT_KINDS)
+        plans.append((kind, _codes_for(kind, child, patient.perio, rng), target, False))
+    if booked_ahead:
+        kind = "hygiene" if rng.random() < 0.6 else "treatment"
+        target = window.as_of + timedelta(days=1 + rng.randrange(calendar.FUTURE_BOOKING_DAYS))
+        plans.append((kind, _codes_for(kind, child, patient.perio, rng), target, True))
+
+    counts = _procedure_counts(person.procedures, [p[0] for p in plans], person.status == 0, rng)
+    visits: list[Visit] = []
+    for (kind, codes, target, future), count in zip(plans, counts):
+        surgical = kind == "treatment" and treatment.is_surgical(codes)
+        lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (window.start,
+                                                                                          window.last_day)
+        day = scheduler.book(target, lo, hi, kind, surgical)
+        if day is None:  # nobody works near that date: book with a dentist instead
+            surgical = False
+            day = scheduler.book(target, lo, hi, kind, False) or target
+        prov, hyg = scheduler.providers(day, kind, surgical)
+        if future:
+            status = SCHEDULED
+        elif kind == "new" or rng.random() < ctx.completion_rate:
+            status = COMPLETE
+        else:
+            status = weighted(rng, MISSED_STATUSES)
+        visit = Visit(ctx.ids.next("appointment"), kind, status, scheduler.start_time(day), prov, hyg,
+                      _visit_type(kind, child, codes, rng))
+        visit.booked = _booked_at(ctx, visit, rng)
+        visit.procedures = _procedures(ctx, patient, visit, treatment.fill(codes, count, rng), child, rng)
+        visits.append(visit)
+    visits.sort(key=lambda v: v.start)
+    unscheduled = _unscheduled_plan(ctx, patient, visits, counts[len(plans):], child, rng)
+    completed = [v for v in visits if v.status == COMPLETE]
+    if completed and patient.first_visit is None:
+        patient.first_visit = completed[0].day
+    if patient.first_visit is None:
+        patient.first_visit = visits[0].day if visits else None
+    if patient.created is None and patient.first_visit:
+        patient.created = calendar.at(patient.first_visit, 7 * 60 + rng.randrange(60)) - timedelta(
+            days=rng.randrange(1, 21))
+    return visits, unscheduled
+
+
+def _codes_for(kind: str, child: bool, perio: bool, rng) -> list[str]:
+    if kind == "new":
+        return treatment.new_patient_codes(child, perio)
+    if kind == "hygiene":
+        return treatment.hygiene_codes(child, perio, rng)
+    if kind == "emergency":
+        return treatment.emergency_codes(rng)
+    surgical = not child and rng.random() < treatment.SURGERY_SHARE
+    return treatment.treatment_codes(child, surgical, rng)
+
+
+def _procedure_counts(total: int, kinds: list[str], active: bool, rng) -> list[int]:
+    """One procedure per visit, the rest spread by visit kind; a last slot holds unscheduled planned work."""
+    buckets = kinds + (["plan"] if active else [])
+    counts = [1] * len(kinds) + ([0] if active else [])
+    extras = total - len(kinds)
+    if extras > 0:
+        weights = [EXTRA_PROCEDURE_WEIGHT[k] for k in buckets]
+        for i in rng.choices(range(len(buckets)), weights=weights, k=extras):
+            counts[i] += 1
+    return counts
+
+
+def _fee(code: ProcCode, rng) -> int:
+    standard = fee_cents(UCR_SCHEDULE, code.code)
+    if rng.random() < STANDARD_FEE_RATE:
+        return standard
+    factor = rng.uniform(0.01, 0.10) * rng.choice([-1, 1])
+    return round(standard * (1 + factor))
+
+
+def _procedures(ctx: Context, patient: Patient, visit: Visit, codes: list[str], child: bool, rng) -> list[Procedure]:
+    done = visit.status == COMPLETE
+    procedures = []
+    for code_text in codes:
+        code = treatment.code(code_text)
+        prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else visit.prov_num
+        entered = visit.start + timedelta(minutes=30) if done else visit.booked
+        procedures.append(Procedure(ctx.ids.next("procedurelog"), code, COMPLETED if done else TREATMENT_PLANNED,
+                                    visit.day, _fee(code, rng), prov, visit.apt_num, entered))
+    return procedures
+
+
+def _booked_at(ctx: Context, visit: Visit, rng) -> datetime:
+    """When the appointment was made: days to weeks ahead, never after the end of the data."""
+    booked = visit.start - timedelta(days=rng.randrange(1, 60), hours=rng.randrange(6))
+    return min(booked, ctx.window.end_of_data - timedelta(hours=rng.randrange(1, 48)))
+
+
+def _unscheduled_plan(ctx, patient, visits, rest: list[int], child: bool, rng) -> list[Procedure]:
+    """Work diagnosed at the last completed visit that the patient has not booked yet."""
+    count = rest[0] if rest else 0
+    if count == 0:
+        return []
+    completed = [v for v in visits if v.status == COMPLETE]
+    anchor = completed[-1] if completed else visits[0]
+    codes = treatment.fill(treatment.treatment_codes(child, False, rng), count, rng)
+    entered = anchor.start + timedelta(minutes=45)
+    return [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), TREATMENT_PLANNED, anchor.day,
+                      _fee(treatment.code(c), rng), anchor.prov_num, 0, entered) for c in codes]
+
+
+def emit(ctx: Context, patient: Patient, visits: list[Visit], unscheduled: list[Procedure]) -> None:
+    rng = stream(ctx.seed, "clinical-rows", patient.pat_num)
+    front = ctx.staff.users_by_role("front")
+    child = patient.person.age_group == "child"
+    confirmed = def_num_of(CATEGORY_CONFIRMATION, "Confirmed")
+    unconfirmed = def_num_of(CATEGORY_CONFIRMATION, "Unconfirmed")
+    for visit in visits:
+        minutes = max(20, min(120, sum(p.code.minutes for p in visit.procedures)))
+        booked = visit.booked
+        arrived = seated = dismissed = None
+        stamp = booked
+        if visit.status == COMPLETE:
+            arrived = visit.start + timedelta(minutes=rng.randint(-15, 10))
+            seated = arrived + timedelta(minutes=rng.randint(0, 20))
+            dismissed = seated + timedelta(minutes=minutes + rng.randint(-5, 15))
+            visit.end = dismissed
+            stamp = dismissed + timedelta(minutes=rng.randint(1, 30))
+            patient.touch(stamp)
+        elif visit.status in (BROKEN, UNSCHEDULED):
+            stamp = visit.start + timedelta(minutes=rng.randint(5, 120))
+            patient.touch(stamp)
+        else:
+            patient.touch(booked)
+        ctx.sinks["appointment"].add(
+            AptNum=visit.apt_num, PatNum=patient.pat_num, AptStatus=visit.status,
+            Pattern=_pattern(minutes, hygiene=visit.prov_hyg is not None),
+            Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed, TimeLocked=False,
+            Op=_operatory(ctx, visit), Note="", ProvNum=visit.prov_num, ProvHyg=visit.prov_hyg,
+            AptDateTime=visit.start, NextAptNum=0, UnschedStatus=0, IsNewPatient=visit.kind == "new",
+            ProcDescript=", ".join(p.code.abbr for p in visit.procedures), Assistant=0, ClinicNum=0,
+            IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived,
+            DateTimeSeated=seated, DateTimeDismissed=dismissed, InsPlan1=0, InsPlan2=0,
+            DateTimeAskedToArrive=None, ProcsColored="", ColorOverride=0, AppointmentTypeNum=visit.type_num,
+            SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked, Priority=False,
+            ProvBarText="", PatternSecondary="", SecurityHash="", ItemOrderPlanned=0,
+        )
+        for proc in visit.procedures:
+            _emit_procedure(ctx, patient, proc, child, rng, done_at=dismissed)
+    for proc in unscheduled:
+        _emit_procedure(ctx, patient, proc, child, rng, done_at=None)
+
+
+def _operatory(ctx: Context, visit: Visit) -> int:
+    staff = ctx.staff
+    owner = visit.prov_hyg or visit.prov_num
+    provider = next(p for p in staff.providers if p.prov_num == owner)
+    return provider.operatories[visit.apt_num % len(provider.operatories)] if provider.operatories else 0
+
+
+def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool, rng, done_at) -> None:
+    tooth, surf = treatment.site(proc.code, child, rng)
+    done = proc.status == COMPLETED
+    stamp = (done_at or proc.entered) + timedelta(minutes=rng.randint(1, 20))
+    stamp = min(stamp, ctx.window.end_of_data)
+    entry_user = proc.prov_num if done else ctx.staff.users_by_role("front")[0].user_num
+    ctx.sinks["procedurelog"].add(
+        ProcNum=proc.proc_num, PatNum=patient.pat_num, AptNum=proc.apt_num, OldCode="", ProcDate=proc.day,
+        ProcFee=proc.fee / 100, Surf=surf, ToothNum=tooth, ToothRange="", Priority=0, ProcStatus=proc.status,
+        ProvNum=proc.prov_num, Dx=0, PlannedAptNum=0, PlaceService=0, Prosthesis="", DateOriginalProsth=None,
+        ClaimNote="", DateEntryC=proc.entered.date(), ClinicNum=0, MedicalCode="", DiagnosticCode="",
+        IsPrincDiag=False, ProcNumLab=0, BillingTypeOne=0, BillingTypeTwo=0, CodeNum=CODE_NUM[proc.code.code],
+        CodeMod1="", CodeMod2="", CodeMod3="", CodeMod4="", RevCode="", UnitQty=1, BaseUnits=0, StartTime=0,
+        StopTime=0, DateTP=proc.entered.date(), SiteNum=0, HideGraphics=False, CanadianTypeCodes="",
+        DateTStamp=stamp, Prognosis=0, DrugUnit=False, DrugQty=0.0, UnitQtyType=False, StatementNum=0,
+        IsLocked=False, BillingNote="", RepeatChargeNum=0, SnomedBodySite="", DiagnosticCode2="",
+        DiagnosticCode3="", DiagnosticCode4="", ProvOrderOverride=0, Discount=0.0, IsDateProsthEst=False,
+        IcdVersion=0, IsCpoe=False, SecUserNumEntry=entry_user, SecDateEntry=proc.entered,
+        DateComplete=proc.day if done else None, OrderingReferralNum=0, TaxAmt=0.0, Urgency=False,
+        DiscountPlanAmt=0.0,
+    )
+    if done and done_at and rng.random() < PROCNOTE_RATE:
+        note_at = min(done_at + timedelta(minutes=rng.randint(2, 45)), ctx.window.end_of_data)
+        ctx.sinks["procnote"].add(
+            ProcNoteNum=ctx.ids.next("procnote"), PatNum=patient.pat_num, ProcNum=proc.proc_num,
+            EntryDateTime=note_at, UserNum=proc.prov_num, Note=_clinical_note(proc.code, rng), SigIsTopaz=False,
+            Signature="",
+        )
+
+
+CLINICAL_NOTES = {
+    "D0": ("Medical history reviewed; no changes. Findings discussed with patient.",
+           "Exam completed. Oral cancer screening negative. Radiographs reviewed.",
+           "Reviewed findings and recommended treatment; patient had questions answered."),
+    "D1": ("Light calculus, generalized. OHI given; patient tolerated well.",
+           "Moderate plaque on lower anteriors. Reviewed flossing technique.",
+           "Prophy completed with ultrasonic and hand scaling. Polished, flossed."),
+    "D2": ("Topical and local anesthetic. Isolation with rubber dam. Restoration placed and checked.",
+           "Prep completed, shade matched, temporary cemented. Bite checked.",
+           "Decay removed, liner placed, restored. Occlusion adjusted; patient comfortable."),
+    "D3": ("Canals located, cleaned and shaped, obturated. Temporary placed.",
+           "Pulp vital on testing; treatment completed without complications."),
+    "D4": ("SRP completed with local anesthetic. Post-op instructions given.",
+           "Perio maintenance completed; pocket depths charted and reviewed."),
+    "D5": ("Denture delivered; adjusted pressure spots. Care instructions given.",
+           "Impressions taken for denture; shade and mold selected."),
+    "D6": ("Implant placed with good primary stability. Post-op instructions reviewed.",
+           "Implant restoration seated and torqued; occlusion verified."),
+    "D7": ("Extraction completed without complications. Gauze given, post-op instructions reviewed.",
+           "Surgical extraction with sectioning. Sutures placed; follow-up in one week."),
+    "D8": ("Ortho records taken; treatment options discussed.",),
+    "D9": ("Patient comfortable at dismissal. No adverse reaction.",
+           "Appliance fitted and adjusted; wear instructions given."),
+}
+
+
+def _clinical_note(code: ProcCode, rng) -> str:
+    return f"{code.code} {code.abbr}: {rng.choice(CLINICAL_NOTES.get(code.code[:2], CLINICAL_NOTES['D9']))}"

@@ -1,0 +1,169 @@
+"""A patient's ledger: charges, adjustments and patient payments, and the balance they leave.
+
+Every money movement goes through here, so the identity the dbt models rely on holds by construction:
+    balance of a procedure = fee - insurance paid - patient paid + adjustments (signed, OpenDental style:
+    a write-off or discount is negative)
+and nothing is ever paid beyond what is owed. Amounts are whole cents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from generators import calendar
+from generators.context import Context
+from generators.reference.definitions import ADJUSTMENT_TYPES, TRANSFER_PAY_TYPE, UNEARNED_PREPAYMENT
+
+AGING_BUCKETS = (("0_30", 30), ("31_60", 60), ("61_90", 90), ("over_90", None))
+MERCHANT_FEE_RATE = {71: 0.029, 391: 0.015, 676: 0.029, 417: 0.025, 574: 0.025}
+
+
+@dataclass(slots=True)
+class Charge:
+    """One completed procedure and what has been settled against it."""
+
+    proc_num: int
+    day: date
+    fee: int
+    prov_num: int
+    code: str
+    ins_paid: int = 0
+    pat_paid: int = 0
+    adjustments: int = 0  # signed sum
+    ins_pending: int = 0  # insurance estimate of claims not yet paid
+
+    @property
+    def balance(self) -> int:
+        return self.fee - self.ins_paid - self.pat_paid + self.adjustments
+
+
+@dataclass(slots=True)
+class Fee:
+    """A charge that is not a procedure: a positive adjustment such as a missed-appointment fee."""
+
+    adj_num: int
+    day: date
+    amount: int
+    prov_num: int
+    paid: int = 0
+
+    @property
+    def balance(self) -> int:
+        return self.amount - self.paid
+
+
+@dataclass
+class Ledger:
+    ctx: Context
+    pat_num: int
+    payer: int  # the guarantor, who makes the payments
+    charges: list[Charge] = field(default_factory=list)
+    fees: list[Fee] = field(default_factory=list)
+    last_activity: datetime | None = None
+
+    def _user(self, role: str, salt: int) -> int:
+        users = self.ctx.staff.users_by_role(role)
+        return users[salt % len(users)].user_num
+
+    def _stamp(self, day: date, minutes: int) -> datetime:
+        moment = min(calendar.at(day, minutes), self.ctx.window.end_of_data)
+        if self.last_activity is None or moment > self.last_activity:
+            self.last_activity = moment
+        return moment
+
+    def adjust(self, day: date, adj_type: int, amount: int, charge: Charge | None, prov_num: int,
+               note: str = "") -> int:
+        """Book an adjustment (signed cents) against a procedure, or as a stand-alone fee."""
+        adj_num = self.ctx.ids.next("adjustment")
+        stamp = self._stamp(day, 16 * 60 + adj_num % 90)
+        self.ctx.sinks["adjustment"].add(
+            AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type,
+            ProvNum=prov_num, AdjNote=note or ADJUSTMENT_TYPES[adj_type][0], ProcDate=charge.day if charge else None,
+            ProcNum=charge.proc_num if charge else 0, DateEntry=day, ClinicNum=0, StatementNum=0,
+            SecUserNumEntry=self._user("billing", adj_num), SecDateTEdit=stamp, TaxTransID=0,
+        )
+        if charge is not None:
+            charge.adjustments += amount
+        else:
+            self.fees.append(Fee(adj_num, day, amount, prov_num))
+        return adj_num
+
+    def pay(self, day: date, pay_type: int, allocations: list[tuple[Charge | Fee, int]]) -> None:
+        """One patient payment on `day`, split over the given charges or fees (each amount > 0)."""
+        allocations = [(item, amount) for item, amount in allocations if amount > 0]
+        if not allocations:
+            return
+        total = sum(amount for _, amount in allocations)
+        pay_num = self._payment(day, pay_type, total, len(allocations) > 1)
+        for item, amount in allocations:
+            self._split(pay_num, day, item, amount, unearned=0)
+
+    def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int, charges: list[Charge]) -> None:
+        """The patient leaves the visit's patient portion on account (unearned, type 288); a later
+        zero-amount transfer payment moves it onto the procedures: the matching pair -X (288) / +X (0)."""
+        owed = [(c, c.balance) for c in charges if c.balance > 0]
+        total = sum(amount for _, amount in owed)
+        if total <= 0:
+            return
+        anchor = owed[0][0]
+        deposit = self._payment(day, pay_type, total, False)
+        self._split(deposit, day, anchor, total, unearned=UNEARNED_PREPAYMENT)
+        transfer = self._payment(transfer_day, TRANSFER_PAY_TYPE, 0, True, note="Unearned allocated to procedures")
+        self._split(transfer, transfer_day, anchor, -total, unearned=UNEARNED_PREPAYMENT)
+        for charge, amount in owed:
+            self._split(transfer, transfer_day, charge, amount, unearned=0)
+
+    def _payment(self, day: date, pay_type: int, total: int, is_split: bool, note: str = "") -> int:
+        pay_num = self.ctx.ids.next("payment")
+        stamp = self._stamp(day, 9 * 60 + pay_num % 480)
+        merchant_fee = round(total * MERCHANT_FEE_RATE.get(pay_type, 0.0))
+        self.ctx.sinks["payment"].add(
+            PayNum=pay_num, PayType=pay_type, PayDate=day, PayAmt=total / 100,
+            CheckNum=f"{1000 + pay_num % 8999}" if pay_type == 69 else "",
+            BankBranch=f"{70000 + pay_num % 20000}" if pay_type == 69 else "", PayNote=note, IsSplit=is_split,
+            PatNum=self.payer, ClinicNum=0, DateEntry=day, DepositNum=0, Receipt="", IsRecurringCC=False,
+            SecUserNumEntry=self._user("front", pay_num), SecDateTEdit=stamp, PaymentSource=False,
+            ProcessStatus=False, RecurringChargeDate=None, ExternalId="", PaymentStatus=False, IsCcCompleted=False,
+            MerchantFee=min(merchant_fee, 100000) / 100,
+        )
+        return pay_num
+
+    def _split(self, pay_num: int, day: date, item: Charge | Fee, amount: int, unearned: int) -> None:
+        split_num = self.ctx.ids.next("paysplit")
+        is_charge = isinstance(item, Charge)
+        stamp = self._stamp(day, 9 * 60 + pay_num % 480 + 1)
+        self.ctx.sinks["paysplit"].add(
+            SplitNum=split_num, SplitAmt=amount / 100, PatNum=self.pat_num, ProcDate=item.day, PayNum=pay_num,
+            IsDiscount=False, DiscountType=False, ProvNum=item.prov_num, PayPlanNum=0, DatePay=day,
+            ProcNum=item.proc_num if is_charge else 0, DateEntry=day, UnearnedType=unearned, ClinicNum=0,
+            SecUserNumEntry=self._user("front", pay_num), SecDateTEdit=stamp, FSplitNum=0,
+            AdjNum=0 if is_charge else item.adj_num, PayPlanChargeNum=0, PayPlanDebitType=False, SecurityHash="",
+        )
+        if is_charge:
+            item.pat_paid += amount
+        else:
+            item.paid += amount
+
+    def balances(self, as_of: date) -> dict[str, int]:
+        """What the patient owes on the as-of date, aged by the date of each charge."""
+        result = {name: 0 for name, _ in AGING_BUCKETS}
+        for day, amount in [(c.day, c.balance) for c in self.charges] + [(f.day, f.balance) for f in self.fees]:
+            if amount <= 0:
+                continue
+            age = (as_of - day).days
+            for name, limit in AGING_BUCKETS:
+                if limit is None or age <= limit:
+                    result[name] += amount
+                    break
+        result["total"] = sum(result[name] for name, _ in AGING_BUCKETS)
+        result["ins_est"] = sum(c.ins_pending for c in self.charges)
+        return result
+
+
+def next_open_day(day: date, at_least: int, at_most: int, rng) -> date:
+    """A business day between `at_least` and `at_most` days after `day`."""
+    candidate = day + timedelta(days=rng.randint(at_least, at_most))
+    while not calendar.is_open(candidate):
+        candidate += timedelta(days=1)
+    return candidate

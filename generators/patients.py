@@ -1,0 +1,184 @@
+"""Phase 2, patients: demographics, notes, family links and the ZIP code reference.
+
+A patient's demographics are drawn when their household is simulated; the patient row itself is written
+last, once the clinical and financial phases have settled the first visit and the balances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from generators import calendar
+from generators.census import CHILD, Household, Person
+from generators.context import Context
+from generators.reference.definitions import BILLING_TYPE_NAMES, CATEGORY_BILLING_TYPES, def_num_of
+from generators.reference.places import ZIP_CODES
+from generators.rng import stream
+
+TABLES = ("zipcode", "patient", "patientnote", "patientlink")
+AGE_RANGES = {"child": (2, 17), "adult": (18, 64), "senior": (65, 92)}
+EARLIEST_FIRST_VISIT = date(2000, 1, 1)
+SPANISH_SPEAKERS = 0.08
+
+
+@dataclass
+class Patient:
+    """A patient as the phases see it while their household is simulated."""
+
+    person: Person
+    first: str
+    last: str
+    middle: str
+    birthdate: date
+    gender: int
+    address: tuple[str, str, str, str]  # street, city, state, zip
+    home_phone: str
+    wireless: str
+    email: str
+    language: str
+    pri_prov: int
+    sec_prov: int
+    perio: bool
+    first_visit: date | None  # known now for established patients, set by the clinical phase for new ones
+    created: datetime
+    guarantor: int = 0
+    last_activity: datetime | None = None
+    has_claimed_completion: bool = False  # a completed procedure from 2023 on, while insured
+    insured_now: bool = False
+    balance: dict = field(default_factory=dict)
+    employer_num: int = 0
+
+    @property
+    def pat_num(self) -> int:
+        return self.person.pat_num
+
+    def touch(self, moment: datetime) -> None:
+        if self.last_activity is None or moment > self.last_activity:
+            self.last_activity = moment
+
+
+def emit_zip_codes(ctx: Context) -> None:
+    for num, (digits, city, state) in enumerate(ZIP_CODES, start=1):
+        ctx.sinks["zipcode"].add(ZipCodeNum=num, ZipCodeDigits=digits, City=city, State=state, IsFrequent=num <= 12)
+        ctx.zip_codes.append((digits, city, state))
+
+
+def _phone(rng) -> str:
+    return f"({rng.choice(['219', '219', '219', '708', '574'])}){rng.randint(200, 989)}-{rng.randint(0, 9999):04d}"
+
+
+def _birthdate(rng, group: str, as_of: date) -> date:
+    low, high = AGE_RANGES[group]
+    age = rng.randint(low, high)
+    # Born between (age + 1) years and age years before the as-of date, so the age is exact.
+    latest = date(as_of.year - age, as_of.month, min(as_of.day, 28)) - timedelta(days=1)
+    return latest - timedelta(days=rng.randrange(364))
+
+
+def _first_visit_before(rng, window: calendar.Window, birthdate: date) -> date:
+    latest = window.start - timedelta(days=1)
+    earliest = min(max(EARLIEST_FIRST_VISIT, birthdate + timedelta(days=2 * 365)), latest)
+    day = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
+    while not calendar.is_open(day) and day > earliest:
+        day -= timedelta(days=1)
+    return day
+
+
+def create_household(ctx: Context, household: Household) -> list[Patient]:
+    rng = stream(ctx.seed, "household", household.index)
+    pools = ctx.pools
+    family_name = rng.choice(pools.last)
+    street = rng.choice(pools.streets)
+    zip_digits, city, state = ctx.zip_codes[min(int(rng.expovariate(1 / 14)), len(ctx.zip_codes) - 1)]
+    home_phone = _phone(rng)
+    dentists = ctx.staff.by_role("dentist")
+    hygienists = ctx.staff.by_role("hygienist")
+    family_dentist = rng.choice(dentists).prov_num
+    spanish = rng.random() < SPANISH_SPEAKERS
+    patients = []
+    for person in household.members:
+        prng = stream(ctx.seed, "patient", person.pat_num)
+        first = rng.choice(pools.first_male if person.gender == 0 else pools.first_female)
+        last = family_name if person.position != 0 or person.is_head or prng.random() < 0.6 else rng.choice(pools.last)
+        birthdate = _birthdate(prng, person.age_group, ctx.window.as_of)
+        too_young = birthdate + timedelta(days=2 * 365) >= ctx.window.start  # no visits before the window
+        if too_young and not person.new_patient:
+            person.new_patient = person.appointments > 0
+        first_visit = None if person.new_patient or too_young else _first_visit_before(prng, ctx.window, birthdate)
+        created = calendar.at(first_visit, 8 * 60 + prng.randrange(540)) if first_visit else None
+        adult = person.position != CHILD
+        email = f"{first}.{last}{prng.randrange(100)}@example.com".lower().replace("'", "") if adult and (
+            prng.random() < 0.9) else ""
+        patients.append(
+            Patient(
+                person=person, first=first, last=last, middle=chr(65 + prng.randrange(26)), birthdate=birthdate,
+                gender=person.gender, address=(street, city, state, zip_digits), home_phone=home_phone,
+                wireless=_phone(prng) if adult else "", email=email, language="es" if spanish else "en",
+                pri_prov=family_dentist if prng.random() < 0.85 else rng.choice(dentists).prov_num,
+                sec_prov=prng.choice(hygienists).prov_num,
+                perio=person.age_group != "child" and prng.random() < (0.3 if person.age_group == "senior" else 0.12),
+                first_visit=first_visit, created=created,
+            )
+        )
+    head = patients[0].pat_num
+    for p in patients:
+        p.guarantor = head
+    return patients
+
+
+def emit_household(ctx: Context, household: Household, patients: list[Patient]) -> None:
+    """Write the household's patient, patientnote and patientlink rows; call after phases 3-6."""
+    sinks = ctx.sinks
+    end = ctx.window.end_of_data
+    front = ctx.staff.users_by_role("front")
+    for p in patients:
+        prng = stream(ctx.seed, "patient-row", p.pat_num)
+        person = p.person
+        created = p.created or calendar.at(ctx.window.last_day, 9 * 60)
+        stamp = max(p.last_activity or created, created)
+        stamp = min(stamp, end)
+        bal = p.balance
+        deceased = None
+        if person.status == 4:
+            deceased = min(stamp + timedelta(days=30 + prng.randrange(300)), end)
+            stamp = deceased
+        billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
+        sinks["patient"].add(
+            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, Preferred="",
+            PatStatus=person.status, Gender=p.gender, Position=person.position, Birthdate=p.birthdate,
+            Guarantor=p.guarantor, EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov,
+            FeeSched=1, StudentStatus="", Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100,
+            Bal_61_90=bal.get("61_90", 0) / 100, BalOver90=bal.get("over_90", 0) / 100,
+            InsEst=bal.get("ins_est", 0) / 100, BalTotal=bal.get("total", 0) / 100, Urgency=False,
+            DateFirstVisit=p.first_visit, ClinicNum=0, HasIns="1" if p.insured_now and p.has_claimed_completion else "",
+            PlannedIsDone=False, Premed=False, PreferConfirmMethod=prng.choice([0, 2, 4, 8]),
+            PreferContactMethod=prng.choice([0, 2, 3, 4, 8]), PreferRecallMethod=prng.choice([0, 2, 4, 8]),
+            SchedDayOfWeek=False, Language=p.language, AdmitDate=None, PayPlanDue=0.0, DateTStamp=stamp,
+            AskToArriveEarly=0, PreferContactConfidential=False, TxtMsgOk=1 if p.wireless else 0,
+            DateTimeDeceased=deceased, BillingCycleDay=1, SecUserNumEntry=front[p.pat_num % len(front)].user_num,
+            SecDateEntry=created.date(), Address=p.address[0], City=p.address[1], State=p.address[2],
+            Zip=p.address[3], HmPhone=p.home_phone, WkPhone="", WirelessPhone=p.wireless, Email=p.email,
+            BillingType=billing_type, EmployerNum=p.employer_num, Country="", ChartNumber=str(p.pat_num),
+        )
+        sinks["patientnote"].add(
+            PatNum=p.pat_num, FamFinancial="", ApptPhone="", Medical=_medical_note(prng), Service="",
+            MedicalComp="", Treatment="", ICEName="", ICEPhone="", OrthoMonthsTreatOverride=-1,
+            DateOrthoPlacementOverride=None, SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
+            SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)), Consent=False,
+            UserNumOrthoLocked=0, Pronoun=0,
+        )
+    head = patients[0]
+    for p in patients[1:]:
+        linked = min(max(p.created or head.created or end, head.created or end), end)
+        sinks["patientlink"].add(PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num,
+                                 PatNumTo=p.pat_num, LinkType=False, DateTimeLink=linked)
+
+
+MEDICAL_NOTES = ("", "", "", "NKDA", "Allergic to penicillin", "Hypertension - controlled with medication",
+                 "Type 2 diabetes", "Takes blood thinner; consult before extractions", "Latex allergy",
+                 "Asthma - bring inhaler", "Artificial knee joint 2019", "Pregnant - second trimester")
+
+
+def _medical_note(rng) -> str:
+    return rng.choice(MEDICAL_NOTES)

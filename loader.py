@@ -1,0 +1,159 @@
+"""The loader: connection, safety checks, schema, COPY, and the one transaction around a run.
+
+Everything a run writes happens inside a single transaction; the caller commits only when every
+validator passed. A failure or Ctrl-C anywhere closes the connection uncommitted, and PostgreSQL
+throws the whole run away. The password never appears in a message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import errorcodes, sql
+
+from config import GeneratorConfig
+from generators import schema
+
+CONNECT_TIMEOUT_SECONDS = 5
+COPY_BUFFER_BYTES = 1 << 20
+# Serialises concurrent runs against the same database (any constant shared by all runs works).
+RUN_LOCK_KEY = 0x0D3_7A1
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as asked; the message is one line and names no password."""
+
+
+def _describe(config: GeneratorConfig) -> str:
+    return f"host {config.db_host}, port {config.db_port}, database {config.db_name}, user {config.db_user}"
+
+
+def _scrub(message: str, config: GeneratorConfig) -> str:
+    line = " ".join(str(message).split())
+    if config.db_password:
+        line = line.replace(config.db_password, "***")
+    return line
+
+
+def _connect(config: GeneratorConfig, dbname: str):
+    params = {
+        "host": config.db_host,
+        "port": config.db_port,
+        "dbname": dbname,
+        "user": config.db_user,
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "application_name": "opendental_demo_generator",
+    }
+    if config.db_password:
+        params["password"] = config.db_password
+    return psycopg2.connect(**params)
+
+
+def connect(config: GeneratorConfig, create_missing: bool = True):
+    """Open the target database, creating it first when it does not exist.
+
+    Returns (connection, created) where created says whether this call created the database.
+    """
+    try:
+        return _connect(config, config.db_name), False
+    except psycopg2.OperationalError as exc:
+        message = _scrub(exc, config)
+        if "does not exist" not in message or f'"{config.db_name}"' not in message:
+            raise DatabaseError(f"cannot connect to PostgreSQL ({_describe(config)}): {message}") from None
+    if not create_missing:
+        raise DatabaseError(f"database {config.db_name} does not exist ({_describe(config)}); run without "
+                            f"--validate-only to create and fill it")
+    _create_database(config)
+    try:
+        return _connect(config, config.db_name), True
+    except psycopg2.OperationalError as exc:
+        raise DatabaseError(f"cannot connect to PostgreSQL ({_describe(config)}): {_scrub(exc, config)}") from None
+
+
+def _create_database(config: GeneratorConfig) -> None:
+    try:
+        admin = _connect(config, "postgres")
+    except psycopg2.OperationalError as exc:
+        raise DatabaseError(
+            f"database {config.db_name} does not exist and the maintenance database is unreachable "
+            f"({_describe(config)}): {_scrub(exc, config)}; create it with `createdb {config.db_name}`"
+        ) from None
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config.db_name)))
+    except psycopg2.Error as exc:
+        if exc.pgcode == errorcodes.DUPLICATE_DATABASE:  # created by a concurrent run meanwhile
+            return
+        raise DatabaseError(
+            f"cannot create database {config.db_name} ({_describe(config)}): {_scrub(exc.pgerror or exc, config)}; "
+            f"create it with `createdb {config.db_name}` or grant CREATEDB"
+        ) from None
+    finally:
+        admin.close()
+
+
+def drop_database(config: GeneratorConfig) -> None:
+    """Undo a database this run created (used when the run fails); best effort."""
+    try:
+        admin = _connect(config, "postgres")
+    except psycopg2.Error:
+        return
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(config.db_name)))
+    except psycopg2.Error:
+        pass
+    finally:
+        admin.close()
+
+
+def begin_run(conn) -> None:
+    """Start the run's transaction and make sure no other run writes the same database meanwhile."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (RUN_LOCK_KEY,))
+        cur.execute("SET LOCAL synchronous_commit = off")
+
+
+def apply_schema(conn, config: GeneratorConfig) -> None:
+    try:
+        with conn.cursor() as cur:
+            cur.execute(Path(schema.SCHEMA_SQL).read_text())
+    except psycopg2.Error as exc:
+        raise DatabaseError(
+            f"cannot create schema raw ({_describe(config)}): {_scrub(exc.pgerror or exc, config)}"
+        ) from None
+
+
+def missing_tables(conn) -> list[str]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'")
+        present = {row[0] for row in cur.fetchall()}
+    return sorted(set(schema.tables()) - present)
+
+
+def tables_with_rows(conn) -> list[str]:
+    names = sorted(schema.tables())
+    query = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM raw.{name})" for name in names
+    )
+    with conn.cursor() as cur:
+        cur.execute(query)
+        return [row[0] for row in cur.fetchall()]
+
+
+def empty_raw_tables(conn) -> None:
+    names = ", ".join(f"raw.{name}" for name in sorted(schema.tables()))
+    with conn.cursor() as cur:
+        cur.execute(f"TRUNCATE {names}")
+
+
+def copy_rows(conn, sink) -> int:
+    """Stream one table's spooled COPY text into PostgreSQL; returns the row count."""
+    table = sink.table
+    statement = f"COPY {table.qualified} ({table.column_list()}) FROM STDIN"
+    with conn.cursor() as cur:
+        cur.copy_expert(statement, sink.reader(), size=COPY_BUFFER_BYTES)
+    return sink.count
