@@ -150,6 +150,13 @@ def empty_raw_tables(conn) -> None:
         cur.execute(f"TRUNCATE {names}")
 
 
+def analyze(conn, tables) -> None:
+    """Fresh statistics, so the validators' joins over just-loaded tables get sensible plans."""
+    with conn.cursor() as cur:
+        for table in tables:
+            cur.execute(f"ANALYZE raw.{table}")
+
+
 def copy_rows(conn, sink) -> int:
     """Stream one table's spooled COPY text into PostgreSQL; returns the row count."""
     table = sink.table

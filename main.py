@@ -68,6 +68,7 @@ def generate(config: GeneratorConfig, console: Console) -> int:
                 loader.copy_rows(conn, sinks[table])
                 loaded.append(table)
                 console.generated(table, sinks.count(table))
+            loader.analyze(conn, tables)
             results = suite.run_phase(conn, schedule[phase], config)
             console.validation(results)
             failed = failed or any(r.failed for r in results)

@@ -128,10 +128,11 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
     credit = [c for c in charges if c.balance < 0]
     if credit:  # insurance paid more than the patient was told: refund the overpayment
         refund_day = next_open_day(settled_on, 3, 20, rng)
-        if refund_day <= last_day:
-            for charge in credit:
-                ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
-                              note="Refunded patient overpayment")
+        if refund_day > last_day:
+            refund_day = settled_on  # refunded on the spot: a credit never stays on a procedure
+        for charge in credit:
+            ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
+                          note="Refunded patient overpayment")
     if rng.random() < PAYS_AFTER_INSURANCE:
         pay_day = next_open_day(settled_on, 7, 60, rng)
         if pay_day <= last_day:

@@ -27,6 +27,9 @@ TABLES = ("commlog", "document", "referral", "refattach", "task")
 # Modes: 1 email, 2 mail, 3 phone, 4 in person, 5 text. Direction (as the dbt models read it):
 # 2 outbound, 1 inbound, 0 neither.
 OUTBOUND, INBOUND, NEITHER = 2, 1, 0
+# Automated messages come from the practice's messaging bridge, program 95 in the dbt models' terms;
+# notes typed by staff carry no program.
+AUTOMATED_PROGRAM = 95
 REFERRAL_RATE = 0.4
 TASK_RATE = 0.2
 DOCUMENTS = (
@@ -70,14 +73,14 @@ def _clamp(ctx: Context, moment: datetime) -> datetime:
 
 
 def _commlog(ctx: Context, patient: Patient, when: datetime, comm_type: int, mode: int, direction: int,
-             note: str, user: int, minutes: int = 0) -> None:
+             note: str, user: int, minutes: int = 0, automated: bool = False) -> None:
     when = _clamp(ctx, when)
     entered = _clamp(ctx, when + timedelta(minutes=1))
     ctx.sinks["commlog"].add(
         CommlogNum=ctx.ids.next("commlog"), PatNum=patient.pat_num, CommDateTime=when, CommType=comm_type,
         Note=note, Mode_=mode, SentOrReceived=direction, UserNum=user, Signature="", SigIsTopaz=False,
         DateTimeEnd=_clamp(ctx, when + timedelta(minutes=minutes)) if minutes else None, CommSource=0,
-        ProgramNum=0, DateTEntry=entered, ReferralNum=0, CommReferralBehavior=False, DateTStamp=entered,
+        ProgramNum=AUTOMATED_PROGRAM if automated else None, DateTEntry=entered, ReferralNum=0, CommReferralBehavior=False, DateTStamp=entered,
     )
     patient.touch(entered)
 
@@ -93,7 +96,7 @@ def _commlogs(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
         slot = f"{visit.start:%a %b %d} at {visit.start:%I:%M %p}".replace(" 0", " ")
         if visit.status == SCHEDULED or rng.random() < 0.5:
             _commlog(ctx, patient, when, 427, 5, OUTBOUND, f"Reminder texted to {first} for {slot}.",
-                     rng.choice(users))
+                     rng.choice(users), automated=True)
         else:
             _commlog(ctx, patient, when, 224, 3, OUTBOUND, f"Called {first} to confirm {slot}; confirmed.",
                      rng.choice(users), minutes=rng.randint(1, 6))
@@ -119,7 +122,7 @@ def _commlogs(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
         when = completed[0].start - timedelta(days=rng.randint(3, 14))
         if when.date() >= start:
             _commlog(ctx, patient, when, 615, 1, OUTBOUND,
-                     f"Welcome email with new patient forms sent to {first}.", rng.choice(users))
+                     f"Welcome email with new patient forms sent to {first}.", rng.choice(users), automated=True)
 
 
 def _documents(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:

@@ -75,12 +75,12 @@ def checks() -> list[Check]:
                   FROM raw.paysplit GROUP BY 1) s USING ("PayNum") WHERE abs(p."PayAmt" - coalesce(s.amt, 0)) > {CENT}""",
               description="PayAmt differs from the sum of its splits"),
         Check("transfer pairs", "payment",
-              f"""SELECT count(*) FROM raw.payment p WHERE p."PayType" = 0 AND (p."PayAmt" <> 0
-                  OR (SELECT coalesce(sum("SplitAmt"), 0) FROM raw.paysplit s
-                      WHERE s."PayNum" = p."PayNum" AND s."UnearnedType" = 288) >= 0
-                  OR abs((SELECT sum("SplitAmt") FROM raw.paysplit s WHERE s."PayNum" = p."PayNum"
-                          AND s."UnearnedType" = 288) + (SELECT sum("SplitAmt") FROM raw.paysplit s
-                          WHERE s."PayNum" = p."PayNum" AND s."UnearnedType" = 0)) > {CENT})""",
+              f"""SELECT count(*) FROM raw.payment p LEFT JOIN (
+                      SELECT "PayNum", coalesce(sum("SplitAmt") FILTER (WHERE "UnearnedType" = 288), 0) AS out_amt,
+                             coalesce(sum("SplitAmt") FILTER (WHERE "UnearnedType" = 0), 0) AS in_amt
+                      FROM raw.paysplit GROUP BY 1) s USING ("PayNum")
+                  WHERE p."PayType" = 0 AND (p."PayAmt" <> 0 OR coalesce(s.out_amt, 0) >= 0
+                      OR abs(s.out_amt + s.in_amt) > {CENT})""",
               description="a transfer must move unearned (288) out and the same amount onto procedures (0)"),
         Check("unearned deposits transferred", "paysplit",
               f"""SELECT count(*) FROM (SELECT "ProcNum" FROM raw.paysplit WHERE "UnearnedType" = 288
