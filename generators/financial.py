@@ -30,6 +30,9 @@ PAYS_AFTER_INSURANCE = 0.85
 DEPOSIT_RATE = 0.04
 MISSED_FEE_RATE = 0.15
 MISSED_FEE = 5000
+ADMIN_FEE_RATE = 0.004  # e.g. copies of records for another office
+ADMIN_FEE = 2500
+REALLOCATION_RATE = 0.02  # part of one procedure's balance moved onto another of the same visit
 # Discounts for cash patients: (type, chance, share of the fee)
 SENIOR_DISCOUNT = (186, 0.35, 0.10)
 NEW_PATIENT_DISCOUNT = (537, 0.40, 0.15)
@@ -55,9 +58,11 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
     years: dict = {}
     for visit in visits:
         if visit.status == BROKEN and rng.random() < MISSED_FEE_RATE:
-            _missed_fee(ledger, visit, rng, last_day)
+            _office_fee(ledger, visit, 550, MISSED_FEE, "Missed appointment fee", rng, last_day)
         if visit.status != COMPLETE:
             continue
+        if rng.random() < ADMIN_FEE_RATE:
+            _office_fee(ledger, visit, 549, ADMIN_FEE, "Records copy fee", rng, last_day)
         charges = [Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code) for p in visit.procedures]
         ledger.charges.extend(charges)
         if visit.day >= date(2023, 1, 1):
@@ -90,6 +95,8 @@ def _cash_visit(ledger: Ledger, patient: Patient, visit: Visit, charges: list[Ch
     for adj_type, chance, share in COURTESY_DISCOUNTS:
         if rng.random() < chance:
             _discount(ledger, charges, day, adj_type, share)
+    if len(charges) > 1 and rng.random() < REALLOCATION_RATE:
+        _reallocate(ledger, charges, day, rng)
     behaviour = weighted(rng, CASH_BEHAVIOUR)
     pay_type = weighted(rng, PAY_TYPE_WEIGHTS)
     if behaviour == "at_visit":
@@ -139,9 +146,19 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
             ledger.pay(pay_day, pay_type, [(c, c.balance) for c in charges])
 
 
-def _missed_fee(ledger: Ledger, visit: Visit, rng, last_day: date) -> None:
+def _reallocate(ledger: Ledger, charges: list[Charge], day: date, rng) -> None:
+    """Move part of one procedure's balance onto another (type 235): a pair that nets to zero."""
+    source, target = rng.sample(charges, 2)
+    amount = min(source.balance, 2500)
+    if amount > 0:
+        ledger.adjust(day, 235, -amount, source, source.prov_num, note="Balance moved to another procedure")
+        ledger.adjust(day, 235, amount, target, target.prov_num, note="Balance moved from another procedure")
+
+
+def _office_fee(ledger: Ledger, visit: Visit, adj_type: int, amount: int, note: str, rng, last_day: date) -> None:
+    """A charge that is no procedure (positive adjustment); paid later in most cases."""
     day = visit.day
-    fee_adj = ledger.adjust(day, 550, MISSED_FEE, None, visit.prov_num, note="Missed appointment fee")
+    fee_adj = ledger.adjust(day, adj_type, amount, None, visit.prov_num, note=note)
     fee = next(f for f in ledger.fees if f.adj_num == fee_adj)
     pay_day = day + timedelta(days=rng.randint(1, 90))
     if rng.random() < 0.6 and pay_day <= last_day:

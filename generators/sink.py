@@ -8,7 +8,6 @@ so memory stays flat whatever the size of the run.
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
 
 from generators import schema
 
@@ -26,31 +25,15 @@ def _bool(value) -> str:
     return "t" if value else "f"
 
 
-def _int(value) -> str:
-    return str(int(value))
-
-
-def _float(value) -> str:
-    return repr(float(value))
-
-
-def _temporal(value) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (date, str)):
-        return str(value)
-    return value.isoformat()
-
-
 def _formatter(pg_type: str):
+    """Text for one value, as COPY reads it. str() of an int, a date or a datetime ('2024-05-01 09:30:00')
+    and repr() of a float (the shortest text that reads back as the same double) are COPY's own formats."""
     if pg_type == "bool":
         return _bool
-    if pg_type in ("int2", "int4", "int8", "integer"):
-        return _int
+    if pg_type in ("int2", "int4", "int8", "integer", "date", "timestamp", "time"):
+        return str
     if pg_type in ("float4", "float8"):
-        return _float
-    if pg_type in ("date", "timestamp", "time"):
-        return _temporal
+        return repr
     return _text
 
 
