@@ -13,7 +13,7 @@ from generators import schema
 
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_SPOOL_BYTES = 16 * 1024 * 1024
+_SPOOL_BYTES = 2 * 1024 * 1024  # per table in memory before spilling to disk
 _BATCH_ROWS = 2000
 
 
