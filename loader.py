@@ -15,7 +15,7 @@ from psycopg2 import errorcodes, sql
 from config import GeneratorConfig
 from generators import schema
 
-CONNECT_TIMEOUT_SECONDS = 5
+CONNECT_TIMEOUT_SECONDS = 4  # libpq may try two addresses (IPv6, IPv4): stay under 10 s
 COPY_BUFFER_BYTES = 1 << 20
 # Serialises concurrent runs against the same database (any constant shared by all runs works).
 RUN_LOCK_KEY = 0x0D3_7A1
@@ -92,6 +92,11 @@ def _create_database(config: GeneratorConfig) -> None:
         ) from None
     finally:
         admin.close()
+
+
+def privilege_error(config: GeneratorConfig, exc: psycopg2.Error) -> str:
+    detail = _scrub((exc.pgerror or str(exc)).splitlines()[0], config)
+    return f"missing privilege ({_describe(config)}): {detail}; run as the owner of schema raw or grant access"
 
 
 def drop_database(config: GeneratorConfig) -> None:

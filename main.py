@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
+import psycopg2.errors
+
 import loader
 from config import ConfigError, GeneratorConfig, load_config
 from generators import engine, etl_status
@@ -87,6 +89,9 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         return EXIT_USAGE
     except loader.DatabaseError as exc:
         console.error(str(exc))
+        return EXIT_USAGE
+    except psycopg2.errors.InsufficientPrivilege as exc:
+        console.error(loader.privilege_error(config, exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.end_progress()

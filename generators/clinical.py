@@ -26,7 +26,7 @@ COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5
 TREATMENT_PLANNED, COMPLETED = 1, 2
 STANDARD_FEE_RATE = 0.80
 FUTURE_BOOKING_RATE = 0.30
-PROCNOTE_RATE = 0.5
+PROCNOTE_RATE = 0.75
 # How a past appointment ends when it is not completed: broken (cancelled late) or a no-show.
 MISSED_STATUSES = {BROKEN: 0.6, UNSCHEDULED: 0.4}
 VISIT_KINDS = {"hygiene": 0.55, "treatment": 0.35, "emergency": 0.10}

@@ -31,7 +31,7 @@ OUTBOUND, INBOUND, NEITHER = 2, 1, 0
 # notes typed by staff carry no program.
 AUTOMATED_PROGRAM = 95
 REFERRAL_RATE = 0.4
-TASK_RATE = 0.2
+TASK_RATE = 0.25
 DOCUMENTS = (
     ("X-Rays", "Bitewing radiographs"), ("X-Rays", "Panoramic image"), ("Patient Photos", "Intraoral photos"),
     ("Insurance Cards", "Insurance card front and back"), ("Consent Forms", "Signed treatment consent"),
