@@ -29,7 +29,10 @@ def _describe(config: GeneratorConfig) -> str:
     return f"host {config.db_host}, port {config.db_port}, database {config.db_name}, user {config.db_user}"
 
 
-def _scrub(message: str, config: GeneratorConfig) -> str:
+def _scrub(message, config: GeneratorConfig) -> str:
+    """The first line of a server message, whitespace folded, password masked."""
+    if isinstance(message, psycopg2.Error) and message.pgerror:
+        message = message.pgerror.strip().splitlines()[0]
     line = " ".join(str(message).split())
     if config.db_password:
         line = line.replace(config.db_password, "***")
@@ -87,7 +90,7 @@ def _create_database(config: GeneratorConfig) -> None:
         if exc.pgcode == errorcodes.DUPLICATE_DATABASE:  # created by a concurrent run meanwhile
             return
         raise DatabaseError(
-            f"cannot create database {config.db_name} ({_describe(config)}): {_scrub(exc.pgerror or exc, config)}; "
+            f"cannot create database {config.db_name} ({_describe(config)}): {_scrub(exc, config)}; "
             f"create it with `createdb {config.db_name}` or grant CREATEDB"
         ) from None
     finally:
@@ -95,8 +98,8 @@ def _create_database(config: GeneratorConfig) -> None:
 
 
 def privilege_error(config: GeneratorConfig, exc: psycopg2.Error) -> str:
-    detail = _scrub((exc.pgerror or str(exc)).splitlines()[0], config)
-    return f"missing privilege ({_describe(config)}): {detail}; run as the owner of schema raw or grant access"
+    return (f"missing privilege ({_describe(config)}): {_scrub(exc, config)}; "
+            f"run as the owner of schema raw or grant access")
 
 
 def drop_database(config: GeneratorConfig) -> None:
@@ -128,7 +131,7 @@ def apply_schema(conn, config: GeneratorConfig) -> None:
             cur.execute(Path(schema.SCHEMA_SQL).read_text())
     except psycopg2.Error as exc:
         raise DatabaseError(
-            f"cannot create schema raw ({_describe(config)}): {_scrub(exc.pgerror or exc, config)}"
+            f"cannot create schema raw ({_describe(config)}): {_scrub(exc, config)}"
         ) from None
 
 
