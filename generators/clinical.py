@@ -120,17 +120,20 @@ class _Scheduler:
         self.staff = ctx.staff
         self.patient = patient
         self.rng = rng
+        self.taken: set[date] = set()  # one visit a day per patient
 
     def working(self, role: str, day: date) -> list[Provider]:
         return [p for p in self.staff.by_role(role) if p.works(day)]
 
     def book(self, target: date, lo: date, hi: date, kind: str, surgical: bool):
-        """The first day from `target` on (or back from it) when the visit can be seen; None if none."""
+        """The first free day from `target` on (or back from it) when the visit can be seen; None if none."""
         role = "specialist" if surgical else "dentist"
         for direction in (1, -1):
             day = target
             for _ in range(21):
-                if lo <= day <= hi and self.working(role, day) and (kind != "hygiene" or self.working("hygienist", day)):
+                if (lo <= day <= hi and day not in self.taken and self.working(role, day)
+                        and (kind != "hygiene" or self.working("hygienist", day))):
+                    self.taken.add(day)
                     return day
                 day += timedelta(days=direction)
         return None

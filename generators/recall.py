@@ -79,8 +79,9 @@ def emit(ctx: Context, patient: Patient, visits) -> None:
     for rt in _types_for(patient):
         done = [v for v in completed if any(p.code.code in rt.triggers for p in v.procedures)]
         previous = done[-1].day if done else None
+        # Never done: due one interval after the first visit, as if it had been done then.
         anchor = previous or completed[0].day
-        due = anchor + relativedelta(months=rt.months) if previous else anchor
+        due = anchor + relativedelta(months=rt.months)
         if date(2023, 1, 1) <= due <= window.as_of and rng.random() >= ctx.recall_keep_rate:
             continue
         scheduled = future_hygiene[0].day if rt.hygiene and future_hygiene else None

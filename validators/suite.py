@@ -14,7 +14,7 @@ from dataclasses import replace
 from config import GeneratorConfig
 from generators import schema
 from generators.engine import PHASES
-from validators import contract_checks, money, structure, timeline, volumes
+from validators import contract_checks, derived, money, structure, timeline, volumes
 from validators.base import Check, Result, run_checks
 
 _RAW_TABLE = re.compile(r"\braw\.(\w+)")
@@ -36,6 +36,7 @@ def all_checks(config: GeneratorConfig) -> list[Check]:
     for phase, _ in PHASES:
         checks += volumes.checks(phase, config)
     checks += money.checks()
+    checks += derived.checks()
     return checks
 
 
