@@ -118,7 +118,8 @@ def read_env_file(path: Path) -> dict[str, tuple[str, str]]:
         if line.startswith("export "):
             line = line[len("export "):].strip()
         if "=" not in line:
-            raise ConfigError(f"{path} line {number}: expected KEY=VALUE, got {line!r}")
+            # The line may hold a password, so it is not echoed.
+            raise ConfigError(f"{path} line {number}: expected KEY=VALUE, for example DEMO_NUM_PATIENTS=5000")
         key, value = (part.strip() for part in line.split("=", 1))
         if key not in ENV_KEYS:
             known = ", ".join(sorted(ENV_KEYS))

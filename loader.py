@@ -67,14 +67,15 @@ def connect(config: GeneratorConfig, create_missing: bool = True):
     if not create_missing:
         raise DatabaseError(f"database {config.db_name} does not exist ({_describe(config)}); run without "
                             f"--validate-only to create and fill it")
-    _create_database(config)
+    created = _create_database(config)
     try:
-        return _connect(config, config.db_name), True
+        return _connect(config, config.db_name), created
     except psycopg2.OperationalError as exc:
         raise DatabaseError(f"cannot connect to PostgreSQL ({_describe(config)}): {_scrub(exc, config)}") from None
 
 
-def _create_database(config: GeneratorConfig) -> None:
+def _create_database(config: GeneratorConfig) -> bool:
+    """CREATE DATABASE; False when a concurrent run created it first (then it is not ours to drop)."""
     try:
         admin = _connect(config, "postgres")
     except psycopg2.OperationalError as exc:
@@ -88,13 +89,14 @@ def _create_database(config: GeneratorConfig) -> None:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config.db_name)))
     except psycopg2.Error as exc:
         if exc.pgcode == errorcodes.DUPLICATE_DATABASE:  # created by a concurrent run meanwhile
-            return
+            return False
         raise DatabaseError(
             f"cannot create database {config.db_name} ({_describe(config)}): {_scrub(exc, config)}; "
             f"create it with `createdb {config.db_name}` or grant CREATEDB"
         ) from None
     finally:
         admin.close()
+    return True
 
 
 def privilege_error(config: GeneratorConfig, exc: psycopg2.Error) -> str:

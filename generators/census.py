@@ -24,6 +24,9 @@ SINGLE, MARRIED, CHILD, WIDOWED, DIVORCED = 0, 1, 2, 3, 4
 # Patients the retention marts need: status 0/2, not married (contract G-09 asks for at least 1,000).
 RETENTION_FLOOR = 1_100
 VISIT_WEIGHT = {0: 1.0, 2: 0.3, 3: 0.05, 4: 0.4, 1: 0.0}
+FUTURE_BOOKING_RATE = 0.30  # active patients with their next visit already booked
+COMPLETION_RATE = 0.75  # past appointments that were kept
+STANDARD_FEE_RATE = 0.80  # procedures charged exactly the usual fee
 
 
 @dataclass(slots=True)
@@ -39,6 +42,9 @@ class Person:
     new_patient: bool = False
     appointments: int = 0
     procedures: int = 0
+    booked_ahead: bool = False  # the last appointment lies after the as-of date
+    kept: int = 0  # past appointments completed
+    standard_fees: int = 0  # procedures at exactly the usual fee
 
 
 @dataclass(slots=True)
@@ -151,6 +157,10 @@ def build(n: int, appointments: int, procedures: int, years_in_window: float, se
         if p.new_patient:
             p.activity += 0.5  # a first visit, then the usual follow-ups
     _allocate_visits(people, appointments, procedures)
+    for p in people:
+        p.booked_ahead = p.status == 0 and rng.random() < FUTURE_BOOKING_RATE and (
+            p.appointments > 1 or (p.appointments == 1 and not p.new_patient))
+    _allocate_rates(people)
     return households
 
 
@@ -166,3 +176,23 @@ def _allocate_visits(people: list[Person], appointments: int, procedures: int) -
     proc_counts = allocate(procedures, weights, [p.appointments for p in people])
     for p, c in zip(people, proc_counts):
         p.procedures = c
+
+
+def _allocate_rates(people: list[Person]) -> None:
+    """Exact shares over the whole practice: kept appointments and standard fees per patient.
+
+    Drawing each visit or fee independently would leave small practices off the rates by chance; a
+    quota per patient, in proportion to what they have, lands on them exactly. A new patient's first
+    visit always took place.
+    """
+    past = [p.appointments - p.booked_ahead for p in people]
+    first_visits = [1 if p.new_patient and n > 0 else 0 for p, n in zip(people, past)]
+    target = round(COMPLETION_RATE * sum(past))
+    if target >= sum(first_visits):
+        kept = allocate(target, [n - f for n, f in zip(past, first_visits)], first_visits)
+    else:
+        kept = first_visits
+    standard = allocate(round(STANDARD_FEE_RATE * sum(p.procedures for p in people)),
+                        [p.procedures for p in people])
+    for p, k, s in zip(people, kept, standard):
+        p.kept, p.standard_fees = k, s

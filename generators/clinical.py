@@ -24,8 +24,6 @@ TABLES = ("appointmenttype", "appointment", "procedurelog", "procnote", "recallt
 
 COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5
 TREATMENT_PLANNED, COMPLETED = 1, 2
-STANDARD_FEE_RATE = 0.80
-FUTURE_BOOKING_RATE = 0.30
 PROCNOTE_RATE = 0.75
 # How a past appointment ends when it is not completed: broken (cancelled late) or a no-show.
 MISSED_STATUSES = {BROKEN: 0.6, UNSCHEDULED: 0.4}
@@ -181,10 +179,11 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
     rng = stream(ctx.seed, "clinical", person.pat_num)
     child = person.age_group == "child"
     window = ctx.window
-    booked_ahead = person.status == 0 and rng.random() < FUTURE_BOOKING_RATE and (
-        person.appointments > 1 or not person.new_patient)
+    booked_ahead = person.booked_ahead
     past_count = person.appointments - (1 if booked_ahead else 0)
     scheduler = _Scheduler(ctx, patient, rng)
+    standard = set(rng.sample(range(person.procedures), person.standard_fees))
+    fees = iter(k in standard for k in range(person.procedures))  # which procedures carry the usual fee
 
     plans: list[tuple[str, list[str], date, bool]] = []  # kind, codes, target day, in the future
     for k, target in enumerate(_visit_days(ctx, patient, past_count, rng)):
@@ -196,8 +195,10 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
         plans.append((kind, _codes_for(kind, child, patient.perio, rng), target, True))
 
     counts = _procedure_counts(person.procedures, [p[0] for p in plans], person.status == 0, rng)
+    first = 1 if person.new_patient and past_count else 0
+    kept = set(range(first)) | set(rng.sample(range(first, past_count), person.kept - first))
     visits: list[Visit] = []
-    for (kind, codes, target, future), count in zip(plans, counts):
+    for k, ((kind, codes, target, future), count) in enumerate(zip(plans, counts)):
         surgical = kind == "treatment" and treatment.is_surgical(codes)
         lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (window.start,
                                                                                           window.last_day)
@@ -208,17 +209,17 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
         prov, hyg = scheduler.providers(day, kind, surgical)
         if future:
             status = SCHEDULED
-        elif kind == "new" or rng.random() < ctx.completion_rate:
+        elif k in kept:
             status = COMPLETE
         else:
             status = weighted(rng, MISSED_STATUSES)
         visit = Visit(ctx.ids.next("appointment"), kind, status, scheduler.start_time(day), prov, hyg,
                       _visit_type(kind, child, codes, rng))
         visit.booked = _booked_at(ctx, visit, rng)
-        visit.procedures = _procedures(ctx, patient, visit, treatment.fill(codes, count, rng), child, rng)
+        visit.procedures = _procedures(ctx, visit, treatment.fill(codes, count, rng), fees, rng)
         visits.append(visit)
     visits.sort(key=lambda v: v.start)
-    unscheduled = _unscheduled_plan(ctx, patient, visits, counts[len(plans):], child, rng)
+    unscheduled = _unscheduled_plan(ctx, visits, counts[len(plans):], child, fees, rng)
     completed = [v for v in visits if v.status == COMPLETE]
     if completed and patient.first_visit is None:
         patient.first_visit = completed[0].day
@@ -253,15 +254,15 @@ def _procedure_counts(total: int, kinds: list[str], active: bool, rng) -> list[i
     return counts
 
 
-def _fee(code: ProcCode, rng) -> int:
-    standard = fee_cents(UCR_SCHEDULE, code.code)
-    if rng.random() < STANDARD_FEE_RATE:
-        return standard
-    factor = rng.uniform(0.01, 0.10) * rng.choice([-1, 1])
-    return round(standard * (1 + factor))
+def _fee(code: ProcCode, standard: bool, rng) -> int:
+    """The usual fee, or a fee overridden by 1% to 10% either way."""
+    usual = fee_cents(UCR_SCHEDULE, code.code)
+    if standard:
+        return usual
+    return round(usual * (1 + rng.uniform(0.01, 0.10) * rng.choice([-1, 1])))
 
 
-def _procedures(ctx: Context, patient: Patient, visit: Visit, codes: list[str], child: bool, rng) -> list[Procedure]:
+def _procedures(ctx: Context, visit: Visit, codes: list[str], fees, rng) -> list[Procedure]:
     done = visit.status == COMPLETE
     procedures = []
     for code_text in codes:
@@ -269,7 +270,7 @@ def _procedures(ctx: Context, patient: Patient, visit: Visit, codes: list[str], 
         prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else visit.prov_num
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
         procedures.append(Procedure(ctx.ids.next("procedurelog"), code, COMPLETED if done else TREATMENT_PLANNED,
-                                    visit.day, _fee(code, rng), prov, visit.apt_num, entered))
+                                    visit.day, _fee(code, next(fees), rng), prov, visit.apt_num, entered))
     return procedures
 
 
@@ -279,7 +280,7 @@ def _booked_at(ctx: Context, visit: Visit, rng) -> datetime:
     return min(booked, ctx.window.end_of_data - timedelta(hours=rng.randrange(1, 48)))
 
 
-def _unscheduled_plan(ctx, patient, visits, rest: list[int], child: bool, rng) -> list[Procedure]:
+def _unscheduled_plan(ctx, visits, rest: list[int], child: bool, fees, rng) -> list[Procedure]:
     """Work diagnosed at the last completed visit that the patient has not booked yet."""
     count = rest[0] if rest else 0
     if count == 0:
@@ -289,7 +290,7 @@ def _unscheduled_plan(ctx, patient, visits, rest: list[int], child: bool, rng) -
     codes = treatment.fill(treatment.treatment_codes(child, False, rng), count, rng)
     entered = anchor.start + timedelta(minutes=45)
     return [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), TREATMENT_PLANNED, anchor.day,
-                      _fee(treatment.code(c), rng), anchor.prov_num, 0, entered) for c in codes]
+                      _fee(treatment.code(c), next(fees), rng), anchor.prov_num, 0, entered) for c in codes]
 
 
 def emit(ctx: Context, patient: Patient, visits: list[Visit], unscheduled: list[Procedure]) -> None:

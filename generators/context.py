@@ -39,7 +39,6 @@ class Context:
     plans: list = field(default_factory=list)  # insurance.Plan, index = PlanNum - 1
     zip_codes: list = field(default_factory=list)
     referral_nums: list = field(default_factory=list)
-    completion_rate: float = 0.75  # chance a past appointment was kept, after forced first visits
     recall_keep_rate: float = 1.0
 
     @property

@@ -36,17 +36,6 @@ PHASES = (
 )
 
 
-def _completion_rate(households: list[census.Household], target: float = 0.75) -> float:
-    """The chance a past appointment is kept, so that with every new patient's first visit kept the
-    overall share of completed past appointments is `target`."""
-    people = [p for h in households for p in h.members]
-    past = sum(p.appointments for p in people) - sum(1 for p in people if p.status == 0) * clinical.FUTURE_BOOKING_RATE
-    forced = sum(1 for p in people if p.new_patient)
-    if past <= forced:
-        return target
-    return max(0.0, min(1.0, (target * past - forced) / (past - forced)))
-
-
 def generate(config: GeneratorConfig, progress: Callable[[int, int], None] | None = None) -> Sinks:
     window = Window(config.start_date, config.as_of)
     sinks = Sinks()
@@ -66,7 +55,6 @@ def generate(config: GeneratorConfig, progress: Callable[[int, int], None] | Non
 
     years = window.days() / 365.25
     households = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
-    ctx.completion_rate = _completion_rate(households)
     ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
 
     done = 0

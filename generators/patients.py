@@ -102,9 +102,8 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
         first = rng.choice(pools.first_male if person.gender == 0 else pools.first_female)
         last = family_name if person.position != 0 or person.is_head or prng.random() < 0.6 else rng.choice(pools.last)
         birthdate = _birthdate(prng, person.age_group, ctx.window.as_of)
-        too_young = birthdate + timedelta(days=2 * 365) >= ctx.window.start  # no visits before the window
-        if too_young and not person.new_patient:
-            person.new_patient = person.appointments > 0
+        # Too young to have visited before the window: the first visit is the first one inside it.
+        too_young = birthdate + timedelta(days=2 * 365) >= ctx.window.start
         first_visit = None if person.new_patient or too_young else _first_visit_before(prng, ctx.window, birthdate)
         created = calendar.at(first_visit, 8 * 60 + prng.randrange(540)) if first_visit else None
         adult = person.position != CHILD

@@ -1,0 +1,251 @@
+"""Shared helpers: run the command line (in-process or as a subprocess), scratch databases, row counts, checksums.
+
+Every run points at 127.0.0.1 with an explicit --as-of, so results do not depend on the day the tests run. DEMO_*
+variables from the developer's shell are removed, and in-process runs happen in an empty temporary directory so
+that no stray .env_demo is read; subprocess runs get --env-file pointing at an empty temporary file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `pytest` (not only `python -m pytest`) must find main.py, config.py, ...
+    sys.path.insert(0, str(ROOT))
+
+import main
+
+HOST = "127.0.0.1"
+PORT = 5432
+USER = "postgres"
+AS_OF = "2026-11-20"
+ADMIN = {"host": HOST, "port": PORT, "user": USER, "dbname": "postgres"}
+
+
+# --- command line ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float = 0.0
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def with_defaults(args, db: str | None = None) -> list[str]:
+    """args plus --db-host 127.0.0.1, --as-of AS_OF and --db-name db, unless args already set them."""
+    argv = [str(a) for a in args]
+    if "--db-host" not in argv:
+        argv += ["--db-host", HOST]
+    if "--as-of" not in argv:
+        argv += ["--as-of", AS_OF]
+    if db is not None and "--db-name" not in argv:
+        argv += ["--db-name", db]
+    return argv
+
+
+@pytest.fixture(autouse=True)
+def no_demo_environment(monkeypatch):
+    """Settings from the developer's shell must not leak into any test."""
+    for key in list(os.environ):
+        if key.startswith("DEMO_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def cli(monkeypatch, tmp_path, capsys):
+    """cli(*args, db=name) runs main.main in this process and returns Run(code, out, err)."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)  # no .env_demo here
+
+    def run(*args, db: str | None = None) -> Run:
+        capsys.readouterr()
+        started = time.perf_counter()
+        code = main.main(with_defaults(args, db))
+        seconds = time.perf_counter() - started
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err, seconds)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def module_cli(tmp_path_factory):
+    """Like cli, for module-scoped fixtures (capsys is per test): output captured with redirect_stdout/stderr."""
+    workdir = tmp_path_factory.mktemp("cwd")
+
+    def run(*args, db: str | None = None) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            for key in list(os.environ):
+                if key.startswith("DEMO_"):
+                    patch.delenv(key)
+            patch.chdir(workdir)
+            started = time.perf_counter()
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main.main(with_defaults(args, db))
+        return Run(code, out.getvalue(), err.getvalue(), time.perf_counter() - started)
+
+    return run
+
+
+@pytest.fixture
+def cli_process(tmp_path):
+    """cli_process(*args, db=name) runs `python main.py` in a subprocess (cwd ROOT, empty --env-file)."""
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEMO_")}
+
+    def run(*args, db: str | None = None, timeout: float = 300) -> Run:
+        argv = with_defaults(args, db) + ["--env-file", str(env_file)]
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "main.py", *argv], check=False, cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+        return Run(done.returncode, done.stdout, done.stderr, time.perf_counter() - started)
+
+    return run
+
+
+# --- scratch databases -----------------------------------------------------------------------------------------
+
+
+def db_name(purpose: str) -> str:
+    return f"opendental_demo_test_{purpose}_{os.getpid()}"
+
+
+def _admin(statement: str, params=None):
+    conn = psycopg2.connect(**ADMIN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+def database_exists(name: str) -> bool:
+    return bool(_admin("SELECT 1 FROM pg_database WHERE datname = %s", (name,)))
+
+
+def create_database(name: str) -> None:
+    _admin(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class ScratchDatabases:
+    """Hands out scratch database names and drops every one of them at the end, whatever happened."""
+
+    def __init__(self):
+        self.names: list[str] = []
+
+    def __call__(self, purpose: str, create: bool = True) -> str:
+        """A fresh name (dropped first if a previous run left it); created empty unless create=False."""
+        name = db_name(purpose)
+        drop_database(name)
+        self.names.append(name)
+        if create:
+            create_database(name)
+        return name
+
+    def drop_all(self) -> None:
+        for name in self.names:
+            drop_database(name)
+
+
+@pytest.fixture
+def scratch_db():
+    databases = ScratchDatabases()
+    try:
+        yield databases
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture(scope="module")
+def module_scratch_db():
+    databases = ScratchDatabases()
+    try:
+        yield databases
+    finally:
+        databases.drop_all()
+
+
+# --- looking at a database ---------------------------------------------------------------------------------------
+
+
+def query(db: str, statement: str, params=None) -> list[tuple]:
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall()
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def execute(db: str, statement: str, params=None) -> None:
+    """Run statement in db and commit (for setting up a test's starting state)."""
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+    finally:
+        conn.close()
+
+
+def create_raw_schema(db: str) -> None:
+    """The raw schema exactly as create_tables.sql defines it (93 empty tables)."""
+    execute(db, (ROOT / "create_tables.sql").read_text())
+
+
+def raw_tables(db: str) -> list[str]:
+    rows = query(db, "SELECT table_name FROM information_schema.tables "
+                     "WHERE table_schema = 'raw' AND table_type = 'BASE TABLE' ORDER BY table_name")
+    return [r[0] for r in rows]
+
+
+def _per_table(db: str, expression: str) -> dict:
+    tables = raw_tables(db)
+    if not tables:
+        return {}
+    statement = " UNION ALL ".join(f"SELECT '{t}', ({expression.format(table=t)}) FROM raw.\"{t}\" t" for t in tables)
+    return dict(query(db, statement))
+
+
+def row_counts(db: str) -> dict[str, int]:
+    """{table: number of rows} for every table of schema raw."""
+    return _per_table(db, "count(*)")
+
+
+def checksums(db: str) -> dict[str, str | None]:
+    """{table: md5 of all its rows in a stable order} for every table of schema raw (None when empty)."""
+    return _per_table(db, "md5(string_agg(t::text, '|' ORDER BY t::text))")
+
+
+def snapshot(db: str) -> dict:
+    """Everything a test compares before and after: whether the database exists, its tables, counts and checksums."""
+    if not database_exists(db):
+        return {"exists": False}
+    return {"exists": True, "counts": row_counts(db), "checksums": checksums(db)}
