@@ -157,8 +157,8 @@ def _claim_payment(ctx: Context, ledger: Ledger, coverage: Coverage, sent: date,
         ClaimPaymentNum=num, CheckDate=received, CheckAmt=total / 100, CheckNum=f"{coverage.plan.carrier_num:02d}{num}",
         BankBranch=f"{coverage.plan.carrier_num:03d}", Note="", ClinicNum=0, DepositNum=0,
         CarrierName=coverage.plan.carrier_name, DateIssued=issued, IsPartial=False,
-        PayType=weighted(rng, INSURANCE_PAY_TYPE_WEIGHTS), SecUserNumEntry=ledger._user("billing", num),
-        SecDateEntry=received, SecDateTEdit=ledger._stamp(received, 10 * 60 + num % 300), PayGroup=0,
+        PayType=weighted(rng, INSURANCE_PAY_TYPE_WEIGHTS), SecUserNumEntry=ledger.user("billing", num),
+        SecDateEntry=received, SecDateTEdit=ledger.stamp(received, 10 * 60 + num % 300), PayGroup=0,
     )
     return num
 
@@ -203,8 +203,8 @@ def _claim_row(ctx, ledger, claim_num, coverage: Coverage, other: Coverage | Non
         SpecialProgramCode=False, UniformBillType="", MedType=False, AdmissionTypeCode="", AdmissionSourceCode="",
         PatientStatusCode="", CustomTracking=0, DateResent=None, CorrectionType=False,
         ClaimIdentifier=f"{ledger.pat_num}/{claim_num}", OrigRefNum="", ProvOrderOverride=0, OrthoTotalM=False,
-        ShareOfCost=0.0, SecUserNumEntry=ledger._user("billing", claim_num), SecDateEntry=day,
-        SecDateTEdit=ledger._stamp(last_change, 15 * 60 + claim_num % 120), OrderingReferralNum=0,
+        ShareOfCost=0.0, SecUserNumEntry=ledger.user("billing", claim_num), SecDateEntry=day,
+        SecDateTEdit=ledger.stamp(last_change, 15 * 60 + claim_num % 120), OrderingReferralNum=0,
         DateSentOrig=sent_on, DateIllnessInjuryPreg=None, DateIllnessInjuryPregQualifier=0, DateOther=None,
         DateOtherQualifier=0, IsOutsideLab=False, SecurityHash="", Narrative="",
     )

@@ -41,6 +41,9 @@ COURTESY_DISCOUNTS = ((474, 0.010, 0.20), (475, 0.008, 0.50), (486, 0.012, 0.10)
                       (472, 0.003, 0.25), (485, 0.003, 0.20), (483, 0.010, None))
 REFERRAL_CREDIT = 2500
 REFUND_TYPES = (18, 337)
+# Credits up to this are refunded by adjustment; larger ones by a refund payment, so that a model which
+# subtracts the signed adjustment (contract D-procedurelog-06: balance >= -2,000) stays in bounds too.
+REFUND_ADJUSTMENT_LIMIT = 50000
 
 
 def _coverages_on(coverage: list[Coverage], day: date) -> tuple[Coverage | None, Coverage | None]:
@@ -138,8 +141,11 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
         if refund_day > last_day:
             refund_day = settled_on  # refunded on the spot: a credit never stays on a procedure
         for charge in credit:
-            ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
-                          note="Refunded patient overpayment")
+            if -charge.balance <= REFUND_ADJUSTMENT_LIMIT:
+                ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
+                              note="Refunded patient overpayment")
+            else:
+                ledger.refund(refund_day, charge)
     if rng.random() < PAYS_AFTER_INSURANCE:
         pay_day = next_open_day(settled_on, 7, 60, rng)
         if pay_day <= last_day:

@@ -13,7 +13,12 @@ from datetime import date, datetime, timedelta
 
 from generators import calendar
 from generators.context import Context
-from generators.reference.definitions import ADJUSTMENT_TYPES, TRANSFER_PAY_TYPE, UNEARNED_PREPAYMENT
+from generators.reference.definitions import (
+    ADJUSTMENT_TYPES,
+    REFUND_PAY_TYPE,
+    TRANSFER_PAY_TYPE,
+    UNEARNED_PREPAYMENT,
+)
 
 AGING_BUCKETS = (("0_30", 30), ("31_60", 60), ("61_90", 90), ("over_90", None))
 MERCHANT_FEE_RATE = {71: 0.029, 391: 0.015, 676: 0.029, 417: 0.025, 574: 0.025}
@@ -62,11 +67,13 @@ class Ledger:
     fees: list[Fee] = field(default_factory=list)
     last_activity: datetime | None = None
 
-    def _user(self, role: str, salt: int) -> int:
+    def user(self, role: str, salt: int) -> int:
+        """A staff user of the given role, spread over the team by `salt`."""
         users = self.ctx.staff.users_by_role(role)
         return users[salt % len(users)].user_num
 
-    def _stamp(self, day: date, minutes: int) -> datetime:
+    def stamp(self, day: date, minutes: int) -> datetime:
+        """An audit timestamp on `day`, never after the end of the data; remembered as the last activity."""
         moment = min(calendar.at(day, minutes), self.ctx.window.end_of_data)
         if self.last_activity is None or moment > self.last_activity:
             self.last_activity = moment
@@ -76,12 +83,12 @@ class Ledger:
                note: str = "") -> int:
         """Book an adjustment (signed cents) against a procedure, or as a stand-alone fee."""
         adj_num = self.ctx.ids.next("adjustment")
-        stamp = self._stamp(day, 16 * 60 + adj_num % 90)
+        stamp = self.stamp(day, 16 * 60 + adj_num % 90)
         self.ctx.sinks["adjustment"].add(
             AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type,
-            ProvNum=prov_num, AdjNote=note or ADJUSTMENT_TYPES[adj_type][0], ProcDate=charge.day if charge else None,
+            ProvNum=prov_num, AdjNote=note or ADJUSTMENT_TYPES[adj_type], ProcDate=charge.day if charge else None,
             ProcNum=charge.proc_num if charge else 0, DateEntry=day, ClinicNum=0, StatementNum=0,
-            SecUserNumEntry=self._user("billing", adj_num), SecDateTEdit=stamp, TaxTransID=0,
+            SecUserNumEntry=self.user("billing", adj_num), SecDateTEdit=stamp, TaxTransID=0,
         )
         if charge is not None:
             charge.adjustments += amount
@@ -98,6 +105,12 @@ class Ledger:
         pay_num = self._payment(day, pay_type, total, len(allocations) > 1)
         for item, amount in allocations:
             self._split(pay_num, day, item, amount, unearned=0)
+
+    def refund(self, day: date, charge: Charge) -> None:
+        """Pay a procedure's credit back to the patient: a negative refund payment (type 72)."""
+        amount = -charge.balance
+        pay_num = self._payment(day, REFUND_PAY_TYPE, -amount, False, note="Refund of overpayment")
+        self._split(pay_num, day, charge, -amount, unearned=0)
 
     def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int, charges: list[Charge]) -> None:
         """The patient leaves the visit's patient portion on account (unearned, type 288); a later
@@ -116,14 +129,14 @@ class Ledger:
 
     def _payment(self, day: date, pay_type: int, total: int, is_split: bool, note: str = "") -> int:
         pay_num = self.ctx.ids.next("payment")
-        stamp = self._stamp(day, 9 * 60 + pay_num % 480)
-        merchant_fee = round(total * MERCHANT_FEE_RATE.get(pay_type, 0.0))
+        stamp = self.stamp(day, 9 * 60 + pay_num % 480)
+        merchant_fee = max(0, round(total * MERCHANT_FEE_RATE.get(pay_type, 0.0)))
         self.ctx.sinks["payment"].add(
             PayNum=pay_num, PayType=pay_type, PayDate=day, PayAmt=total / 100,
             CheckNum=f"{1000 + pay_num % 8999}" if pay_type == 69 else "",
             BankBranch=f"{70000 + pay_num % 20000}" if pay_type == 69 else "", PayNote=note, IsSplit=is_split,
             PatNum=self.payer, ClinicNum=0, DateEntry=day, DepositNum=0, Receipt="", IsRecurringCC=False,
-            SecUserNumEntry=self._user("front", pay_num), SecDateTEdit=stamp, PaymentSource=False,
+            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, PaymentSource=False,
             ProcessStatus=False, RecurringChargeDate=None, ExternalId="", PaymentStatus=False, IsCcCompleted=False,
             MerchantFee=min(merchant_fee, 100000) / 100,
         )
@@ -132,12 +145,12 @@ class Ledger:
     def _split(self, pay_num: int, day: date, item: Charge | Fee, amount: int, unearned: int) -> None:
         split_num = self.ctx.ids.next("paysplit")
         is_charge = isinstance(item, Charge)
-        stamp = self._stamp(day, 9 * 60 + pay_num % 480 + 1)
+        stamp = self.stamp(day, 9 * 60 + pay_num % 480 + 1)
         self.ctx.sinks["paysplit"].add(
             SplitNum=split_num, SplitAmt=amount / 100, PatNum=self.pat_num, ProcDate=item.day, PayNum=pay_num,
             IsDiscount=False, DiscountType=False, ProvNum=item.prov_num, PayPlanNum=0, DatePay=day,
             ProcNum=item.proc_num if is_charge else 0, DateEntry=day, UnearnedType=unearned, ClinicNum=0,
-            SecUserNumEntry=self._user("front", pay_num), SecDateTEdit=stamp, FSplitNum=0,
+            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, FSplitNum=0,
             AdjNum=0 if is_charge else item.adj_num, PayPlanChargeNum=0, PayPlanDebitType=False, SecurityHash="",
         )
         if is_charge:

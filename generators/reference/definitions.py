@@ -23,25 +23,26 @@ class Definition:
     color: int = 0
 
 
-# Adjustment types (category 1). sign: -1 reduces what the patient owes, +1 adds to it.
+# Adjustment types (category 1): discounts, write-offs and credits are booked negative; refunds,
+# fees and one side of a reallocation positive.
 ADJUSTMENT_TYPES = {
-    188: ("Insurance Write-off", -1),
-    186: ("Senior Discount", -1),
-    474: ("Provider Discount", -1),
-    475: ("Professional Courtesy", -1),
-    472: ("Employee Discount", -1),
-    485: ("Employee Family Discount", -1),
-    9: ("Cash Discount", -1),
-    185: ("Prompt Payment Discount", -1),
-    486: ("Family Discount", -1),
-    482: ("Family Courtesy", -1),
-    537: ("New Patient Discount", -1),
-    483: ("Referral Credit", -1),
-    18: ("Patient Refund", +1),
-    337: ("Overpayment Refund", +1),
-    235: ("Reallocation", 0),
-    549: ("Administrative Fee", +1),
-    550: ("Missed Appointment Fee", +1),
+    188: "Insurance Write-off",
+    186: "Senior Discount",
+    474: "Provider Discount",
+    475: "Professional Courtesy",
+    472: "Employee Discount",
+    485: "Employee Family Discount",
+    9: "Cash Discount",
+    185: "Prompt Payment Discount",
+    486: "Family Discount",
+    482: "Family Courtesy",
+    537: "New Patient Discount",
+    483: "Referral Credit",
+    18: "Patient Refund",
+    337: "Overpayment Refund",
+    235: "Reallocation",
+    549: "Administrative Fee",
+    550: "Missed Appointment Fee",
 }
 
 # Patient payment types (category 10). 0 (income transfer) and 72 (refund) are special.
@@ -147,7 +148,7 @@ CATEGORY_DISCOUNT_QUALIFIERS = 15
 
 
 def _fixed() -> list[Definition]:
-    rows = [Definition(num, 1, name) for num, (name, _) in ADJUSTMENT_TYPES.items()]
+    rows = [Definition(num, 1, name) for num, name in ADJUSTMENT_TYPES.items()]
     rows += [Definition(num, 10, name) for num, name in PAYMENT_TYPES.items()]
     rows += [Definition(num, 32, name) for num, name in INSURANCE_PAYMENT_TYPES.items()]
     rows += [Definition(num, 11, name) for num, name in PROC_CATEGORIES.items()]
