@@ -39,6 +39,7 @@ SETTINGS = {
     "num_appointments": ("--appointments", "DEMO_NUM_APPOINTMENTS"),
     "num_procedures": ("--procedures", "DEMO_NUM_PROCEDURES"),
     "seed": ("--seed", "DEMO_SEED"),
+    "workers": ("--workers", "DEMO_WORKERS"),
 }
 ENV_KEYS = {env: name for name, (_, env) in SETTINGS.items()}
 
@@ -54,6 +55,7 @@ DEFAULTS = {
     "num_appointments": None,  # None: APPOINTMENTS_PER_PATIENT per patient
     "num_procedures": None,  # None: PROCEDURES_PER_PATIENT per patient
     "seed": "42",
+    "workers": None,  # None: one per CPU core
 }
 
 
@@ -70,6 +72,8 @@ class GeneratorConfig:
     start_date: date = date(2023, 1, 1)
     as_of: date = field(default_factory=date.today)
     seed: int = 42
+    workers: int = 1
+    shard: tuple[int, int] | None = None  # (k, n): only the k-th of n slices of the patients
     reset: bool = False
     validate_only: bool = False
 
@@ -95,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--start-date", metavar="YYYY-MM-DD", help="first day of activity (default 2023-01-01)")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the 'today' of the data (default: today)")
     parser.add_argument("--seed", metavar="N", help="random seed (default 42)")
+    parser.add_argument("--workers", metavar="N", help="parallel generator processes (default: CPU cores)")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="generate only slice K of N (reference data in slice 1), to load one database "
+                             "from N machines")
     parser.add_argument("--db-host", metavar="HOST", help="PostgreSQL host (default localhost)")
     parser.add_argument("--db-port", metavar="PORT", help="PostgreSQL port (default 5432)")
     parser.add_argument("--db-name", metavar="NAME", help="opendental_demo or opendental_demo_<suffix>")
@@ -144,8 +152,17 @@ def _positive_int(name: str, raw: str, where: str, upper: int | None = None) -> 
 def _example(name: str) -> str:
     flag, _ = SETTINGS[name]
     sample = {"num_patients": "5000", "num_appointments": "15000", "num_procedures": "20000",
-              "seed": "42", "db_port": "5432"}.get(name, "...")
+              "seed": "42", "db_port": "5432", "workers": "2"}.get(name, "...")
     return f"{flag} {sample}"
+
+
+def _shard(raw: str | None) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", raw)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ConfigError(f"--shard must be K/N with 1 <= K <= N, got {raw!r}; for example --shard 2/3")
+    return int(match.group(1)), int(match.group(2))
 
 
 def _date(name: str, raw: str, where: str) -> date:
@@ -213,6 +230,12 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         raise ConfigError(f"{where('seed')} must be a whole number >= 0, got {seed_raw!r}; for example --seed 42")
     seed = int(seed_raw)
 
+    workers = (_positive_int("workers", value("workers"), where("workers"), 256) if value("workers") is not None
+               else max(1, os.cpu_count() or 1))
+    shard = _shard(args.shard)
+    if shard and args.reset:
+        raise ConfigError("--shard cannot be combined with --reset: empty the database once, before the shards load")
+
     port = _positive_int("db_port", value("db_port"), where("db_port"))
     if port > 65535:
         raise ConfigError(f"{where('db_port')} must be a port between 1 and 65535, got {port}")
@@ -222,7 +245,8 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if start < EARLIEST_START:
         raise ConfigError(f"{where('start_date')} is {start}, before {EARLIEST_START}; use a later --start-date")
     if as_of > today:
-        raise ConfigError(f"{where('as_of')} is {as_of}, in the future (today is {today}); use --as-of {today} or earlier")
+        raise ConfigError(
+            f"{where('as_of')} is {as_of}, in the future (today is {today}); use --as-of {today} or earlier")
     if start >= as_of:
         raise ConfigError(f"start date {start} must be before the as-of date {as_of}; use an earlier --start-date")
 
@@ -255,6 +279,8 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         start_date=start,
         as_of=as_of,
         seed=seed,
+        workers=workers,
+        shard=shard,
         reset=args.reset,
         validate_only=args.validate_only,
     )

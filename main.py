@@ -13,13 +13,12 @@ import psycopg2.errors
 
 import loader
 from config import ConfigError, GeneratorConfig, load_config
-from generators import engine, etl_status
-from generators.calendar import Window
-from generators.sink import Sinks
+from generators import engine, schema
 from report import Console
 from validators import suite
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+GENERATED_TABLES = [t for _, tables in engine.PHASES for t in tables if t != "etl_load_status"]
 
 
 class Refused(Exception):
@@ -38,6 +37,49 @@ def main(argv: list[str] | None = None) -> int:
     return generate(config, console)
 
 
+def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int]) -> None:
+    """Refuse to mix old and new rows: the raw tables must be empty (or --reset), or for a shard its slice."""
+    if config.shard is None:
+        busy = loader.tables_with_rows(conn)
+        if busy and not config.reset:
+            raise Refused(f"database {config.db_name} already holds rows in raw ({', '.join(busy[:5])}"
+                          f"{', ...' if len(busy) > 5 else ''}); run again with --reset to replace them")
+        return
+    first = sum(run.patients_in(c) for c in range(chunks[0])) + 1 if chunks else 1
+    last = first + sum(run.patients_in(c) for c in chunks) - 1
+    if loader.patients_in_range(conn, first, last):
+        raise Refused(f"shard {config.shard[0]}/{config.shard[1]} (patients {first:,}-{last:,}) is already loaded "
+                      f"in {config.db_name}; empty the database with a --reset run first")
+    if config.shard[0] == 1 and loader.tables_with_rows(conn):
+        raise Refused(f"shard 1 loads the reference data, but {config.db_name} already holds rows; "
+                      f"empty it with a --reset run first")
+
+
+def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console) -> dict[str, int]:
+    """COPY the reference rows (unless a later shard) and every chunk, in chunk order; returns row counts."""
+    counts = dict.fromkeys(GENERATED_TABLES, 0)
+    bulk = config.shard is None  # a fresh, exclusive load: indexes are rebuilt afterwards
+    if bulk:
+        loader.drop_primary_keys(conn, GENERATED_TABLES)
+    if config.shard is None or config.shard[0] == 1:
+        for table in engine.REFERENCE_TABLES:
+            counts[table] = loader.copy_rows(conn, run.ctx.sinks[table])
+    total = sum(run.patients_in(c) for c in chunks)
+    done = 0
+    for index, rows in engine.generate_chunks(run, chunks, config.workers):
+        for table, (count, text) in rows.items():
+            loader.copy_text(conn, table, text)
+            counts[table] += count
+        done += run.patients_in(index)
+        console.progress(done, total)
+    console.end_progress()
+    if bulk:
+        loader.add_primary_keys(conn, GENERATED_TABLES)
+    loader.write_load_status(conn, GENERATED_TABLES, run.ctx.window.end_of_data)
+    counts["etl_load_status"] = len(GENERATED_TABLES)
+    return counts
+
+
 def generate(config: GeneratorConfig, console: Console) -> int:
     started = time.perf_counter()
     console.banner(config)
@@ -46,43 +88,39 @@ def generate(config: GeneratorConfig, console: Console) -> int:
     except loader.DatabaseError as exc:
         console.error(str(exc))
         return EXIT_USAGE
-    sinks: Sinks | None = None
     committed = False
+    run = None
     try:
         loader.begin_run(conn)
         loader.apply_schema(conn, config)
-        busy = loader.tables_with_rows(conn)
-        if busy and not config.reset:
-            raise Refused(f"database {config.db_name} already holds rows in raw ({', '.join(busy[:5])}"
-                          f"{', ...' if len(busy) > 5 else ''}); run again with --reset to replace them")
+        run = engine.prepare(config)
+        chunks = engine.shard_chunks(len(run.chunks), config.shard)
+        _check_target(conn, config, run, chunks)
         if config.reset:
             loader.empty_raw_tables(conn)
-        sinks = engine.generate(config, progress=console.progress)
-        console.end_progress()
+        counts = _load(conn, config, run, chunks, console)
+        loader.analyze(conn, schema.tables())
         failed = False
-        loaded: list[str] = []
         schedule = suite.checks_by_phase(config)
         for number, (phase, tables) in enumerate(engine.PHASES, start=1):
             console.phase(number, phase)
             for table in tables:
-                if table == "etl_load_status":
-                    etl_status.emit(sinks, loaded, Window(config.start_date, config.as_of))
-                loader.copy_rows(conn, sinks[table])
-                loaded.append(table)
-                console.generated(table, sinks.count(table))
-            loader.analyze(conn, tables)
-            results = suite.run_phase(conn, schedule[phase], config)
-            console.validation(results)
-            failed = failed or any(r.failed for r in results)
-            if failed:
-                break
+                console.generated(table, counts[table])
+            if config.shard is None:
+                results = suite.run_phase(conn, schedule[phase], config)
+                console.validation(results)
+                failed = failed or any(r.failed for r in results)
+                if failed:
+                    break
+        if config.shard is not None:
+            console.note("validators skipped for a shard: once every shard is loaded, run --validate-only")
         if failed:
             conn.rollback()
             console.failed_summary()
             return EXIT_INVALID
         conn.commit()
         committed = True
-        console.summary({t: sinks.count(t) for t in loaded}, time.perf_counter() - started)
+        console.summary(counts, time.perf_counter() - started)
         return EXIT_OK
     except Refused as exc:
         console.error(str(exc))
@@ -99,8 +137,8 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         return EXIT_INTERRUPTED
     finally:
         conn.close()  # without a commit, PostgreSQL discards everything the run did
-        if sinks is not None:
-            sinks.close()
+        if run is not None:
+            run.ctx.sinks.close()
         if created and not committed:
             loader.drop_database(config)  # the database did not exist before this run
 

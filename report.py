@@ -37,6 +37,9 @@ class Console:
     def _print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
+    def note(self, message: str) -> None:
+        self._print(f"note: {message}")
+
     def error(self, message: str) -> None:
         print(f"error: {message}", file=self.err, flush=True)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 
 ONE_DAY = timedelta(days=1)
 FUTURE_BOOKING_DAYS = 120  # how far ahead scheduled appointments are booked
@@ -68,22 +68,22 @@ class Window:
     start: date  # first day of activity
     as_of: date  # the data's "today"
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         """The last day on which anything happens."""
         return self.as_of - ONE_DAY
 
-    @property
+    @cached_property
     def booking_horizon(self) -> date:
         return self.as_of + timedelta(days=FUTURE_BOOKING_DAYS)
 
-    @property
+    @cached_property
     def setup_day(self) -> date:
         """When the practice's reference data (fees, schedules) was last entered: the first day the
         downstream models read, or the start of the run if later, never after the last day."""
         return min(max(self.start, CONTRACT_FLOOR), self.last_day)
 
-    @property
+    @cached_property
     def end_of_data(self) -> datetime:
         """The latest timestamp anything carries: one second before the as-of date begins."""
         return datetime.combine(self.as_of, time()) - timedelta(seconds=1)

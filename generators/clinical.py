@@ -319,15 +319,12 @@ def emit(ctx: Context, patient: Patient, visits: list[Visit], unscheduled: list[
         ctx.sinks["appointment"].add(
             AptNum=visit.apt_num, PatNum=patient.pat_num, AptStatus=visit.status,
             Pattern=_pattern(minutes, hygiene=visit.prov_hyg is not None),
-            Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed, TimeLocked=False,
-            Op=_operatory(ctx, visit), Note="", ProvNum=visit.prov_num, ProvHyg=visit.prov_hyg,
-            AptDateTime=visit.start, NextAptNum=0, UnschedStatus=0, IsNewPatient=visit.kind == "new",
-            ProcDescript=", ".join(p.code.abbr for p in visit.procedures), Assistant=0, ClinicNum=0,
-            IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived,
-            DateTimeSeated=seated, DateTimeDismissed=dismissed, InsPlan1=0, InsPlan2=0,
-            DateTimeAskedToArrive=None, ProcsColored="", ColorOverride=0, AppointmentTypeNum=visit.type_num,
-            SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked, Priority=False,
-            ProvBarText="", PatternSecondary="", SecurityHash="", ItemOrderPlanned=0,
+            Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed, Op=_operatory(ctx, visit),
+            ProvNum=visit.prov_num, ProvHyg=visit.prov_hyg, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
+            ProcDescript=", ".join(p.code.abbr for p in visit.procedures), ClinicNum=0,
+            IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived, DateTimeSeated=seated,
+            DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num,
+            SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked,
         )
         for proc in visit.procedures:
             _emit_procedure(ctx, patient, proc, child, rng, done_at=dismissed)
@@ -349,26 +346,17 @@ def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool
     stamp = min(stamp, ctx.window.end_of_data)
     entry_user = proc.prov_num if done else ctx.staff.users_by_role("front")[0].user_num
     ctx.sinks["procedurelog"].add(
-        ProcNum=proc.proc_num, PatNum=patient.pat_num, AptNum=proc.apt_num, OldCode="", ProcDate=proc.day,
-        ProcFee=proc.fee / 100, Surf=surf, ToothNum=tooth, ToothRange="", Priority=0, ProcStatus=proc.status,
-        ProvNum=proc.prov_num, Dx=0, PlannedAptNum=0, PlaceService=0, Prosthesis="", DateOriginalProsth=None,
-        ClaimNote="", DateEntryC=proc.entered.date(), ClinicNum=0, MedicalCode="", DiagnosticCode="",
-        IsPrincDiag=False, ProcNumLab=0, BillingTypeOne=0, BillingTypeTwo=0, CodeNum=CODE_NUM[proc.code.code],
-        CodeMod1="", CodeMod2="", CodeMod3="", CodeMod4="", RevCode="", UnitQty=1, BaseUnits=0, StartTime=0,
-        StopTime=0, DateTP=proc.entered.date(), SiteNum=0, HideGraphics=False, CanadianTypeCodes="",
-        DateTStamp=stamp, Prognosis=0, DrugUnit=False, DrugQty=0.0, UnitQtyType=False, StatementNum=0,
-        IsLocked=False, BillingNote="", RepeatChargeNum=0, SnomedBodySite="", DiagnosticCode2="",
-        DiagnosticCode3="", DiagnosticCode4="", ProvOrderOverride=0, Discount=0.0, IsDateProsthEst=False,
-        IcdVersion=0, IsCpoe=False, SecUserNumEntry=entry_user, SecDateEntry=proc.entered,
-        DateComplete=proc.day if done else None, OrderingReferralNum=0, TaxAmt=0.0, Urgency=False,
-        DiscountPlanAmt=0.0,
+        ProcNum=proc.proc_num, PatNum=patient.pat_num, AptNum=proc.apt_num, ProcDate=proc.day, ProcFee=proc.fee / 100,
+        Surf=surf, ToothNum=tooth, ProcStatus=proc.status, ProvNum=proc.prov_num, PlaceService=0,
+        DateEntryC=proc.entered.date(), ClinicNum=0, BillingTypeOne=0, BillingTypeTwo=0,
+        CodeNum=CODE_NUM[proc.code.code], UnitQty=1, DateTP=proc.entered.date(), DateTStamp=stamp, StatementNum=0,
+        SecUserNumEntry=entry_user, SecDateEntry=proc.entered, DateComplete=proc.day if done else None,
     )
     if done and done_at and rng.random() < PROCNOTE_RATE:
         note_at = min(done_at + timedelta(minutes=rng.randint(2, 45)), ctx.window.end_of_data)
         ctx.sinks["procnote"].add(
-            ProcNoteNum=ctx.ids.next("procnote"), PatNum=patient.pat_num, ProcNum=proc.proc_num,
-            EntryDateTime=note_at, UserNum=proc.prov_num, Note=_clinical_note(proc.code, rng), SigIsTopaz=False,
-            Signature="",
+            ProcNoteNum=ctx.ids.next("procnote"), PatNum=patient.pat_num, ProcNum=proc.proc_num, EntryDateTime=note_at,
+            UserNum=proc.prov_num, Note=_clinical_note(proc.code, rng),
         )
 
 

@@ -1,13 +1,18 @@
-"""Runs the six phases and returns the spooled rows of every table.
+"""Runs the six phases: reference data once, then households chunk by chunk, in parallel if asked.
 
-Reference data first (practice, codes, fees, plans), then one household at a time: demographics,
-coverage, visits and procedures, billing and payments, communications; the patient rows come last,
-when balances are known. Loading happens afterwards, phase by phase (see main.py).
+`prepare` builds what every chunk shares (practice, codes, fees, plans, the census) and the reference
+rows. `chunk_rows` simulates one chunk of households - demographics, coverage, visits and procedures,
+billing and payments, communications, and last the patient rows with their balances - and returns its
+COPY text per table. Chunks are fixed by the census and own planned id blocks (idplan.py), so their rows
+are the same whichever worker, process or shard produces them; the loader streams them in chunk order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from config import GeneratorConfig
 from generators import (
@@ -23,7 +28,8 @@ from generators import (
     supporting,
 )
 from generators.calendar import Window
-from generators.context import Context
+from generators.context import CLAIM_PAYMENT_ID_OFFSET, Context
+from generators.idplan import IdPlan
 from generators.sink import Sinks
 
 PHASES = (
@@ -34,41 +40,110 @@ PHASES = (
     ("Financial", financial.TABLES),
     ("Supporting", supporting.TABLES + ("etl_load_status",)),
 )
+# Tables written once per run rather than per household.
+REFERENCE_TABLES = foundation.TABLES + (
+    "zipcode", "carrier", "employer", "insplan", "benefit", "appointmenttype", "recalltype", "recalltrigger",
+    "referral",
+)
+CHUNK_PATIENTS = 500  # households are grouped into chunks of about this many patients
 
 
-def generate(config: GeneratorConfig, progress: Callable[[int, int], None] | None = None) -> Sinks:
+@dataclass
+class Run:
+    ctx: Context  # shared state; its sinks hold the reference rows
+    chunks: list[list[census.Household]]
+    ids: IdPlan
+
+    def patients_in(self, chunk: int) -> int:
+        return sum(len(h.members) for h in self.chunks[chunk])
+
+
+def _chunked(households: list[census.Household]) -> list[list[census.Household]]:
+    chunks: list[list[census.Household]] = [[]]
+    size = 0
+    for household in households:
+        if size >= CHUNK_PATIENTS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(household)
+        size += len(household.members)
+    return chunks
+
+
+def prepare(config: GeneratorConfig) -> Run:
     window = Window(config.start_date, config.as_of)
-    sinks = Sinks()
     ctx = Context(
         config=config,
         window=window,
         staff=staff.build_staff(config.num_appointments, window),
         pools=pools.build(config.seed, insurance.employer_count(config.num_patients)),
-        sinks=sinks,
+        sinks=Sinks(),
     )
-    foundation.emit(ctx.staff, window, sinks)
+    foundation.emit(ctx.staff, window, ctx.sinks)
     patients.emit_zip_codes(ctx)
     insurance.emit_reference(ctx)
     clinical.emit_reference(ctx)
     recall.emit_reference(ctx)
     supporting.emit_referrals(ctx)
+    ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
 
     years = window.days() / 365.25
     households = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
-    ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
+    chunks = _chunked(households)
+    return Run(ctx, chunks, IdPlan(chunks, {"claimpayment": CLAIM_PAYMENT_ID_OFFSET}))
 
-    done = 0
-    for household in households:
-        members = patients.create_household(ctx, household)
-        coverage = insurance.enroll(ctx, household, members)
-        for patient in members:
-            visits, unscheduled = clinical.simulate(ctx, patient)
-            clinical.emit(ctx, patient, visits, unscheduled)
-            recall.emit(ctx, patient, visits)
-            financial.settle(ctx, patient, visits, coverage[patient.pat_num])
-            supporting.emit(ctx, patient, visits)
-        patients.emit_household(ctx, household, members)
-        done += len(members)
-        if progress:
-            progress(done, config.num_patients)
-    return sinks
+
+def simulate_household(ctx: Context, household: census.Household) -> None:
+    members = patients.create_household(ctx, household)
+    coverage = insurance.enroll(ctx, household, members)
+    for patient in members:
+        visits, unscheduled = clinical.simulate(ctx, patient)
+        clinical.emit(ctx, patient, visits, unscheduled)
+        recall.emit(ctx, patient, visits)
+        financial.settle(ctx, patient, visits, coverage[patient.pat_num])
+        supporting.emit(ctx, patient, visits)
+    patients.emit_household(ctx, household, members)
+
+
+def chunk_rows(run: Run, index: int) -> dict[str, tuple[int, str]]:
+    """One chunk's rows: {table: (row count, COPY text)}."""
+    sinks = Sinks(in_memory=True)
+    ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index))
+    for household in run.chunks[index]:
+        simulate_household(ctx, household)
+    return {table: (sinks.count(table), sinks[table].text()) for table in sinks.tables()}
+
+
+_RUN: Run | None = None  # the run, inherited by forked workers
+
+
+def _worker_start() -> None:
+    # Ctrl-C is the main process's business: it stops the pool and rolls the run back.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(index: int) -> tuple[int, dict[str, tuple[int, str]]]:
+    assert _RUN is not None
+    return index, chunk_rows(_RUN, index)
+
+
+def generate_chunks(run: Run, indices: list[int], workers: int) -> Iterator[tuple[int, dict[str, tuple[int, str]]]]:
+    """Rows of the given chunks, in chunk order, generated by `workers` processes."""
+    if workers <= 1 or len(indices) <= 1:
+        for index in indices:
+            yield index, chunk_rows(run, index)
+        return
+    global _RUN
+    _RUN = run
+    # fork: workers inherit the prepared run instead of rebuilding pools and plans
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+        yield from pool.imap(_work, indices)
+    _RUN = None
+
+
+def shard_chunks(chunk_count: int, shard: tuple[int, int] | None) -> list[int]:
+    """The chunk indices of shard k of n (contiguous, disjoint, together all chunks)."""
+    if shard is None:
+        return list(range(chunk_count))
+    k, n = shard
+    return list(range(chunk_count * (k - 1) // n, chunk_count * k // n))

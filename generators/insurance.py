@@ -183,7 +183,8 @@ def _emit_subscription(ctx: Context, plan: Plan, subscriber, effective: date, te
     edited_day = min(max(entered, window.setup_day, term or entered), window.last_day)
     ctx.sinks["inssub"].add(
         InsSubNum=sub_num, PlanNum=plan.plan_num, Subscriber=subscriber.pat_num, DateEffective=effective,
-        DateTerm=term, ReleaseInfo=True, AssignBen=True, SubscriberID=f"{rng.choice('XWJKM')}{rng.randrange(10**8, 10**9)}",
+        DateTerm=term, ReleaseInfo=True, AssignBen=True,
+        SubscriberID=f"{rng.choice('XWJKM')}{rng.randrange(10**8, 10**9)}",
         BenefitNotes="", SubscNote="", SecUserNumEntry=ctx.staff.users_by_role("billing")[0].user_num,
         SecDateEntry=entered, SecDateTEdit=calendar.at(edited_day, 15 * 60),
     )

@@ -85,10 +85,10 @@ class Ledger:
         adj_num = self.ctx.ids.next("adjustment")
         stamp = self.stamp(day, 16 * 60 + adj_num % 90)
         self.ctx.sinks["adjustment"].add(
-            AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type,
-            ProvNum=prov_num, AdjNote=note or ADJUSTMENT_TYPES[adj_type], ProcDate=charge.day if charge else None,
+            AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type, ProvNum=prov_num,
+            AdjNote=note or ADJUSTMENT_TYPES[adj_type], ProcDate=charge.day if charge else None,
             ProcNum=charge.proc_num if charge else 0, DateEntry=day, ClinicNum=0, StatementNum=0,
-            SecUserNumEntry=self.user("billing", adj_num), SecDateTEdit=stamp, TaxTransID=0,
+            SecUserNumEntry=self.user("billing", adj_num), SecDateTEdit=stamp,
         )
         if charge is not None:
             charge.adjustments += amount
@@ -135,10 +135,8 @@ class Ledger:
             PayNum=pay_num, PayType=pay_type, PayDate=day, PayAmt=total / 100,
             CheckNum=f"{1000 + pay_num % 8999}" if pay_type == 69 else "",
             BankBranch=f"{70000 + pay_num % 20000}" if pay_type == 69 else "", PayNote=note, IsSplit=is_split,
-            PatNum=self.payer, ClinicNum=0, DateEntry=day, DepositNum=0, Receipt="", IsRecurringCC=False,
-            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, PaymentSource=False,
-            ProcessStatus=False, RecurringChargeDate=None, ExternalId="", PaymentStatus=False, IsCcCompleted=False,
-            MerchantFee=min(merchant_fee, 100000) / 100,
+            PatNum=self.payer, ClinicNum=0, DateEntry=day, DepositNum=0, SecUserNumEntry=self.user("front", pay_num),
+            SecDateTEdit=stamp, MerchantFee=min(merchant_fee, 100000) / 100,
         )
         return pay_num
 
@@ -150,8 +148,8 @@ class Ledger:
             SplitNum=split_num, SplitAmt=amount / 100, PatNum=self.pat_num, ProcDate=item.day, PayNum=pay_num,
             IsDiscount=False, DiscountType=False, ProvNum=item.prov_num, PayPlanNum=0, DatePay=day,
             ProcNum=item.proc_num if is_charge else 0, DateEntry=day, UnearnedType=unearned, ClinicNum=0,
-            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, FSplitNum=0,
-            AdjNum=0 if is_charge else item.adj_num, PayPlanChargeNum=0, PayPlanDebitType=False, SecurityHash="",
+            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, AdjNum=0 if is_charge else item.adj_num,
+            PayPlanChargeNum=0,
         )
         if is_charge:
             item.pat_paid += amount

@@ -144,34 +144,32 @@ def emit_household(ctx: Context, household: Household, patients: list[Patient]) 
             stamp = deceased
         billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
         sinks["patient"].add(
-            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, Preferred="",
-            PatStatus=person.status, Gender=p.gender, Position=person.position, Birthdate=p.birthdate,
-            Guarantor=p.guarantor, EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov,
-            FeeSched=1, StudentStatus="", Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100,
-            Bal_61_90=bal.get("61_90", 0) / 100, BalOver90=bal.get("over_90", 0) / 100,
-            InsEst=bal.get("ins_est", 0) / 100, BalTotal=bal.get("total", 0) / 100, Urgency=False,
-            DateFirstVisit=p.first_visit, ClinicNum=0, HasIns="1" if p.insured_now and p.has_claimed_completion else "",
-            PlannedIsDone=False, Premed=False, PreferConfirmMethod=prng.choice([0, 2, 4, 8]),
-            PreferContactMethod=prng.choice([0, 2, 3, 4, 8]), PreferRecallMethod=prng.choice([0, 2, 4, 8]),
-            SchedDayOfWeek=False, Language=p.language, AdmitDate=None, PayPlanDue=0.0, DateTStamp=stamp,
-            AskToArriveEarly=0, PreferContactConfidential=False, TxtMsgOk=1 if p.wireless else 0,
-            DateTimeDeceased=deceased, BillingCycleDay=1, SecUserNumEntry=front[p.pat_num % len(front)].user_num,
-            SecDateEntry=created.date(), Address=p.address[0], City=p.address[1], State=p.address[2],
-            Zip=p.address[3], HmPhone=p.home_phone, WkPhone="", WirelessPhone=p.wireless, Email=p.email,
-            BillingType=billing_type, EmployerNum=p.employer_num, Country="", ChartNumber=str(p.pat_num),
+            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, PatStatus=person.status, Gender=p.gender,
+            Position=person.position, Birthdate=p.birthdate, Guarantor=p.guarantor,
+            EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
+            Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100, Bal_61_90=bal.get("61_90", 0) / 100,
+            BalOver90=bal.get("over_90", 0) / 100, InsEst=bal.get("ins_est", 0) / 100,
+            BalTotal=bal.get("total", 0) / 100, DateFirstVisit=p.first_visit, ClinicNum=0,
+            HasIns="1" if p.insured_now and p.has_claimed_completion else "",
+            PreferConfirmMethod=prng.choice([0, 2, 4, 8]), PreferContactMethod=prng.choice([0, 2, 3, 4, 8]),
+            PreferRecallMethod=prng.choice([0, 2, 4, 8]), Language=p.language, DateTStamp=stamp,
+            TxtMsgOk=1 if p.wireless else 0, DateTimeDeceased=deceased, BillingCycleDay=1,
+            SecUserNumEntry=front[p.pat_num % len(front)].user_num, SecDateEntry=created.date(), Address=p.address[0],
+            City=p.address[1], State=p.address[2], Zip=p.address[3], HmPhone=p.home_phone, WirelessPhone=p.wireless,
+            Email=p.email, BillingType=billing_type, EmployerNum=p.employer_num, ChartNumber=str(p.pat_num),
         )
         sinks["patientnote"].add(
-            PatNum=p.pat_num, FamFinancial="", ApptPhone="", Medical=_medical_note(prng), Service="",
-            MedicalComp="", Treatment="", ICEName="", ICEPhone="", OrthoMonthsTreatOverride=-1,
-            DateOrthoPlacementOverride=None, SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
-            SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)), Consent=False,
-            UserNumOrthoLocked=0, Pronoun=0,
+            PatNum=p.pat_num, Medical=_medical_note(prng), OrthoMonthsTreatOverride=-1,
+            SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
+            SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)),
         )
     head = patients[0]
     for p in patients[1:]:
         linked = min(max(p.created or head.created or end, head.created or end), end)
-        sinks["patientlink"].add(PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num,
-                                 PatNumTo=p.pat_num, LinkType=False, DateTimeLink=linked)
+        sinks["patientlink"].add(
+            PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num, PatNumTo=p.pat_num, LinkType=False,
+            DateTimeLink=linked,
+        )
 
 
 MEDICAL_NOTES = ("", "", "", "NKDA", "Allergic to penicillin", "Hypertension - controlled with medication",

@@ -52,9 +52,10 @@ def keep_rate(patients: int) -> float:
 def emit_reference(ctx: Context) -> None:
     trigger_num = 0
     for rt in RECALL_TYPES:
-        ctx.sinks["recalltype"].add(RecallTypeNum=rt.num, Description=rt.description,
-                                    DefaultInterval=rt.encoded_interval, TimePattern="/XXXX/" if rt.hygiene else "",
-                                    Procedures=",".join(rt.triggers), AppendToSpecial=False)
+        ctx.sinks["recalltype"].add(
+            RecallTypeNum=rt.num, Description=rt.description, DefaultInterval=rt.encoded_interval,
+            TimePattern="/XXXX/" if rt.hygiene else "", Procedures=",".join(rt.triggers), AppendToSpecial=False,
+        )
         for code in rt.triggers:
             trigger_num += 1
             ctx.sinks["recalltrigger"].add(RecallTriggerNum=trigger_num, RecallTypeNum=rt.num, CodeNum=CODE_NUM[code])
@@ -89,6 +90,5 @@ def emit(ctx: Context, patient: Patient, visits) -> None:
         ctx.sinks["recall"].add(
             RecallNum=ctx.ids.next("recall"), PatNum=patient.pat_num, DateDueCalc=due, DateDue=due,
             DatePrevious=previous, RecallInterval=rt.months, RecallStatus=RECALL_STATUS_SCHEDULED if scheduled else 0,
-            Note="", IsDisabled=False, DateTStamp=stamp, RecallTypeNum=rt.num, DisableUntilBalance=0.0,
-            DisableUntilDate=None, DateScheduled=scheduled, Priority=False, TimePatternOverride="",
+            DateTStamp=stamp, RecallTypeNum=rt.num, DateScheduled=scheduled,
         )

@@ -8,6 +8,7 @@ inputs give the same rows whatever the order or size of the chunks.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 
 
@@ -18,4 +19,11 @@ def stream(seed: int, *keys) -> random.Random:
 
 def weighted(rng: random.Random, options: dict):
     """One key of `options`, drawn with the given weights."""
-    return rng.choices(list(options), weights=list(options.values()))[0]
+    cached = _CUMULATIVE.get(id(options))
+    if cached is None or cached[0] is not options:
+        # Holding the table itself keeps its id from being reused while the entry lives.
+        cached = _CUMULATIVE[id(options)] = (options, list(options), list(itertools.accumulate(options.values())))
+    return rng.choices(cached[1], cum_weights=cached[2])[0]
+
+
+_CUMULATIVE: dict[int, tuple[dict, list, list]] = {}  # keys and cumulative weights of each option table

@@ -63,12 +63,14 @@ class Staff:
     providers: list[Provider]
     users: list[User]
     operatories: list[Operatory]
+    _active_by_role: dict = field(default_factory=dict, repr=False)  # filled on first use; staff never change
+    _users_by_role: dict = field(default_factory=dict, repr=False)
 
     def by_role(self, role: str) -> list[Provider]:
-        return [p for p in self.providers if p.role == role and p.active]
+        return self._active_by_role.setdefault(role, [p for p in self.providers if p.role == role and p.active])
 
     def users_by_role(self, role: str) -> list[User]:
-        return [u for u in self.users if u.role == role]
+        return self._users_by_role.setdefault(role, [u for u in self.users if u.role == role])
 
     def user_for(self, prov_num: int) -> int:
         return next(u.user_num for u in self.users if u.prov_num == prov_num)

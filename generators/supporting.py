@@ -77,10 +77,10 @@ def _commlog(ctx: Context, patient: Patient, when: datetime, comm_type: int, mod
     when = _clamp(ctx, when)
     entered = _clamp(ctx, when + timedelta(minutes=1))
     ctx.sinks["commlog"].add(
-        CommlogNum=ctx.ids.next("commlog"), PatNum=patient.pat_num, CommDateTime=when, CommType=comm_type,
-        Note=note, Mode_=mode, SentOrReceived=direction, UserNum=user, Signature="", SigIsTopaz=False,
-        DateTimeEnd=_clamp(ctx, when + timedelta(minutes=minutes)) if minutes else None, CommSource=0,
-        ProgramNum=AUTOMATED_PROGRAM if automated else None, DateTEntry=entered, ReferralNum=0, CommReferralBehavior=False, DateTStamp=entered,
+        CommlogNum=ctx.ids.next("commlog"), PatNum=patient.pat_num, CommDateTime=when, CommType=comm_type, Note=note,
+        Mode_=mode, SentOrReceived=direction, UserNum=user,
+        DateTimeEnd=_clamp(ctx, when + timedelta(minutes=minutes)) if minutes else None,
+        ProgramNum=AUTOMATED_PROGRAM if automated else None, DateTEntry=entered, DateTStamp=entered,
     )
     patient.touch(entered)
 
@@ -138,11 +138,7 @@ def _documents(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None
             DocNum=doc_num, Description=description, DateCreated=created,
             DocCategory=def_num_of(CATEGORY_DOCUMENTS, category), PatNum=patient.pat_num,
             FileName=f"{patient.last}{patient.first}{patient.pat_num}_{doc_num}.jpg".replace(" ", ""),
-            ImgType=1 if category in ("X-Rays", "Patient Photos") else 2, IsFlipped=False, DegreesRotated=0.0,
-            ToothNumbers="", Note="", SigIsTopaz=False, Signature="", CropX=0, CropY=0, CropW=0, CropH=0,
-            WindowingMin=0, WindowingMax=0, MountItemNum=0, DateTStamp=created, RawBase64="", Thumbnail="",
-            ExternalGUID="", ExternalSource="", ProvNum=visit.prov_num, IsCropOld=False, OcrResponseData="",
-            ImageCaptureType=False, PrintHeading=False, ChartLetterStatus=0, UserNum=0, ChartLetterHash="",
+            ImgType=1 if category in ("X-Rays", "Patient Photos") else 2, DateTStamp=created, ProvNum=visit.prov_num,
         )
         assert category in DOCUMENT_CATEGORY_NAMES
         patient.touch(created)
@@ -154,8 +150,8 @@ def _referral(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
     day = patient.first_visit
     ctx.sinks["refattach"].add(
         RefAttachNum=ctx.ids.next("refattach"), ReferralNum=rng.choice(ctx.referral_nums), PatNum=patient.pat_num,
-        ItemOrder=0, RefDate=day, RefType=True, RefToStatus=0, Note="", IsTransitionOfCare=False, ProcNum=0,
-        DateProcComplete=None, ProvNum=patient.pri_prov, DateTStamp=_clamp(ctx, calendar.at(day, 12 * 60)),
+        RefDate=day, RefType=True, ProcNum=0, ProvNum=patient.pri_prov,
+        DateTStamp=_clamp(ctx, calendar.at(day, 12 * 60)),
     )
 
 
@@ -173,10 +169,8 @@ def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
     edited = _clamp(ctx, finished or created + timedelta(minutes=5))
     ctx.sinks["task"].add(
         TaskNum=ctx.ids.next("task"), TaskListNum=0, DateTask=created.date(), KeyNum=patient.pat_num,
-        Descript=rng.choice(TASKS), TaskStatus=2 if finished else rng.choice([0, 1]), IsRepeating=False,
-        DateType=False, FromNum=author, ObjectType=1, DateTimeEntry=created, UserNum=author,
-        DateTimeFinished=finished, PriorityDefNum=rng.choice(list(TASK_PRIORITIES)), ReminderGroupId="",
-        ReminderType=0, ReminderFrequency=0, DateTimeOriginal=created, SecDateTEdit=edited, DescriptOverride="",
-        IsReadOnly=False, Category=0,
+        Descript=rng.choice(TASKS), TaskStatus=2 if finished else rng.choice([0, 1]), FromNum=author, ObjectType=1,
+        DateTimeEntry=created, UserNum=author, DateTimeFinished=finished,
+        PriorityDefNum=rng.choice(list(TASK_PRIORITIES)), DateTimeOriginal=created, SecDateTEdit=edited,
     )
     patient.touch(edited)

@@ -301,7 +301,7 @@ def test_every_check_runs_on_the_empty_schema(database):
     with database.cursor() as cur:
         for check in derived.checks():
             try:
-                cur.execute(render(check.sql, AS_OF))
+                cur.execute(render(check.query, AS_OF))
                 violations[check.name] = cur.fetchone()[0]
             except psycopg2.Error as error:
                 failures.append(f"{check.name}: {str(error).splitlines()[0]}")

@@ -1,11 +1,14 @@
-"""Speed and memory of the generator, measured in one run per size.
+"""Speed and memory of the generator against the load floor, measured in one run per size.
 
-    python tools/benchmark.py [--sizes 1000,5000,20000] [--db-name opendental_demo_bench] [--as-of YYYY-MM-DD]
+    python tools/benchmark.py [--sizes 5000,20000,50000,200000] [--workers N] [--db-name opendental_demo_bench]
 
-For each size, in a fresh process (so peak memory is that size's own): generate every table, load it
-with COPY, run the validators, and roll back. Prints a table with the time of each stage, rows per
-second, time per patient, peak resident memory, and the ratio of the whole run to the plain COPY of
-the same rows. Nothing is committed; the database must be opendental_demo or opendental_demo_<suffix>.
+For each size, in a fresh process (so peak memory is that size's own):
+  1. the whole run as `python main.py --reset` does it: schema, generation, COPY, indexes, validation;
+  2. the load floor: the same rows, dumped to files beforehand, loaded with a plain COPY into the same
+     tables (emptied first) - what PostgreSQL alone needs for these rows on this machine.
+Everything is rolled back. Prints, per size: rows, wall time of each stage, rows/s, peak resident memory
+(the largest of the main process and its workers), and the ratio of the run to the floor.
+The database must be opendental_demo or opendental_demo_<suffix>; it is created when missing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -23,63 +27,77 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def measure(argv: list[str]) -> dict:
-    """One size, in this process: generate, COPY, validate, roll back."""
+class _Quiet:
+    """A console that prints nothing."""
+
+    def __getattr__(self, _name):
+        return lambda *args, **kwargs: None
+
+
+def _dump(conn, tables: list[str], folder: Path) -> None:
+    with conn.cursor() as cur:
+        for table in tables:
+            with open(folder / f"{table}.copy", "w", encoding="utf-8") as out:
+                cur.copy_expert(f"COPY raw.{table} TO STDOUT", out)
+
+
+def _floor(conn, tables: list[str], folder: Path) -> float:
     import loader
+
+    loader.empty_raw_tables(conn)
+    started = time.perf_counter()
+    for table in tables:
+        with open(folder / f"{table}.copy", encoding="utf-8") as source:
+            loader.copy_text(conn, table, source)
+    return time.perf_counter() - started
+
+
+def measure(argv: list[str]) -> dict:
+    """One size, in this process."""
+    import loader
+    import main
     from config import load_config
-    from generators import engine, etl_status
-    from generators.calendar import Window
+    from generators import engine, schema
     from validators import suite
 
-    config = load_config(argv)
+    config = load_config(argv + ["--reset"])
     conn, _ = loader.connect(config)
+    stages: dict[str, float] = {}
     try:
+        started = time.perf_counter()
         loader.begin_run(conn)
         loader.apply_schema(conn, config)
         loader.empty_raw_tables(conn)
-        started = time.perf_counter()
-        sinks = engine.generate(config)
-        generated = time.perf_counter()
-        loaded: list[str] = []
-        copy_seconds = 0.0
-        for _, tables in engine.PHASES:
-            for table in tables:
-                if table == "etl_load_status":
-                    etl_status.emit(sinks, loaded, Window(config.start_date, config.as_of))
-                before = time.perf_counter()
-                loader.copy_rows(conn, sinks[table])
-                copy_seconds += time.perf_counter() - before
-                loaded.append(table)
-        copied = time.perf_counter()
+        mark = time.perf_counter()
+        stages["schema_s"] = mark - started
+        run = engine.prepare(config)
+        stages["prepare_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        counts = main._load(conn, config, run, engine.shard_chunks(len(run.chunks), None), _Quiet())
+        stages["generate_and_copy_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        loader.analyze(conn, schema.tables())
         schedule = suite.checks_by_phase(config)
-        failed = 0
-        for phase, tables in engine.PHASES:
-            loader.analyze(conn, tables)
-            failed += sum(r.failed for r in suite.run_phase(conn, schedule[phase], config))
-        validated = time.perf_counter()
-        rows = sum(sinks.count(t) for t in loaded)
-        spooled = sum(sinks[t].reader().seek(0, 2) for t in loaded)
-        sinks.close()
+        failed = sum(r.failed for phase, _ in engine.PHASES for r in suite.run_phase(conn, schedule[phase], config))
+        stages["validate_s"] = time.perf_counter() - mark
+        total = time.perf_counter() - started
+        tables = [t for t in main.GENERATED_TABLES + ["etl_load_status"] if counts.get(t)]
+        with tempfile.TemporaryDirectory() as folder:
+            _dump(conn, tables, Path(folder))
+            floor = _floor(conn, tables, Path(folder))
+        run.ctx.sinks.close()
     finally:
         conn.rollback()
         conn.close()
-    return {
-        "patients": config.num_patients,
-        "rows": rows,
-        "megabytes": spooled / 1e6,
-        "generate_s": generated - started,
-        "copy_s": copy_seconds,
-        "load_s": copied - generated,
-        "validate_s": validated - copied,
-        "total_s": validated - started,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "failed_checks": failed,
-    }
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"patients": config.num_patients, "workers": config.workers, "rows": sum(counts.values()),
+            "total_s": total, "floor_s": floor, "peak_rss_mb": peak / 1024, "failed_checks": failed, **stages}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,20000", help="patient counts, comma separated")
+    parser.add_argument("--sizes", default="5000,20000", help="patient counts, comma separated")
+    parser.add_argument("--workers", type=int, default=None, help="generator processes (default: CPU cores)")
     parser.add_argument("--db-name", default="opendental_demo_bench")
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--as-of", default=date.today().isoformat())
@@ -93,24 +111,24 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         child = [sys.executable, __file__, "--one", "--patients", str(size), "--as-of", args.as_of,
                  "--db-name", args.db_name, "--db-host", args.db_host]
+        if args.workers:
+            child += ["--workers", str(args.workers)]
         out = subprocess.run(child, check=True, capture_output=True, text=True, cwd=ROOT).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-        r = results[-1]
-        print(f"measured {size:,} patients: {r['total_s']:.1f} s", file=sys.stderr)
+        print(f"measured {size:,} patients: {results[-1]['total_s']:.1f} s", file=sys.stderr)
 
-    header = (f"{'patients':>9} {'rows':>10} {'MB':>7} {'generate':>9} {'COPY':>7} {'validate':>9} {'total':>7} "
-              f"{'rows/s':>9} {'ms/patient':>11} {'peak RSS':>9} {'total/COPY':>11} {'failed':>7}")
-    print(header)
+    print(f"{'patients':>9} {'workers':>7} {'rows':>10} {'prepare':>8} {'gen+COPY':>9} {'validate':>9} {'total':>7} "
+          f"{'floor':>7} {'total/floor':>11} {'rows/s':>9} {'peak RSS':>9} {'failed':>6}")
     for r in results:
-        print(f"{r['patients']:>9,} {r['rows']:>10,} {r['megabytes']:>7.1f} {r['generate_s']:>8.1f}s "
-              f"{r['copy_s']:>6.1f}s {r['validate_s']:>8.1f}s {r['total_s']:>6.1f}s "
-              f"{r['rows'] / r['total_s']:>9,.0f} {1000 * r['total_s'] / r['patients']:>11.2f} "
-              f"{r['peak_rss_mb']:>7.0f}MB {r['total_s'] / r['copy_s']:>10.1f}x {r['failed_checks']:>7}")
+        print(f"{r['patients']:>9,} {r['workers']:>7} {r['rows']:>10,} {r['prepare_s']:>7.1f}s "
+              f"{r['generate_and_copy_s']:>8.1f}s {r['validate_s']:>8.1f}s {r['total_s']:>6.1f}s {r['floor_s']:>6.1f}s "
+              f"{r['total_s'] / r['floor_s']:>10.1f}x {r['rows'] / r['total_s']:>9,.0f} {r['peak_rss_mb']:>7.0f}MB "
+              f"{r['failed_checks']:>6}")
     if len(results) > 1:
         first, last = results[0], results[-1]
-        growth = last["patients"] / first["patients"]
-        print(f"\nscaling {first['patients']:,} -> {last['patients']:,} patients ({growth:.0f}x): time "
-              f"{last['total_s'] / first['total_s']:.1f}x, peak memory {last['peak_rss_mb'] / first['peak_rss_mb']:.1f}x")
+        print(f"\nscaling {first['patients']:,} -> {last['patients']:,} patients "
+              f"({last['patients'] / first['patients']:.0f}x): time {last['total_s'] / first['total_s']:.1f}x, "
+              f"peak memory {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x")
 
 
 if __name__ == "__main__":

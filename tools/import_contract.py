@@ -234,6 +234,8 @@ def foreign_keys(table: dict) -> list[dict]:
                 "parent": parent,
                 "parent_column": parent_col,
                 "severity": severity(text),
+                "tested": "relationships on " in text,  # a dbt relationships test (an R-line) ...
+                "joined": "join in " in text,  # ... and/or a join in the models
                 "zero_is_none": zero_is_none,
                 "condition": FK_EXTRA_CONDITIONS.get((table["table"], fk["column"])),
             }

@@ -17,6 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from generators import schema
 from validators.base import Check
 
 RULES_PATH = Path(__file__).with_name("contract_rules.json")
@@ -32,17 +33,69 @@ def contract() -> dict:
 
 def checks(tables: set[str] | None = None) -> list[Check]:
     """One check per translated R-line, restricted to the given raw tables (None = all)."""
-    return [
-        Check(
-            name=rule["id"],
-            table=rule["table"],
-            sql=rule_sql(rule),
-            severity=rule["severity"],
-            description=rule["description"],
-        )
-        for rule in contract()["rules"]
-        if tables is None or rule["table"] in tables
-    ]
+    return [rule_check(rule) for rule in contract()["rules"] if tables is None or rule["table"] in tables]
+
+
+def rule_check(rule: dict) -> Check:
+    common = {"name": rule["id"], "table": rule["table"], "severity": rule["severity"],
+              "description": rule["description"], "threshold": _threshold(rule)}
+    row_test = ROW_PREDICATES.get(rule["kind"])
+    if row_test:
+        # Row-level tests share one scan per staging model (see base.run_checks): the full emulation.
+        return Check(relation=full_relation(rule), predicate=" AND ".join(row_test(rule)), **common)
+    if rule["kind"] in ("unique", "unique_combination"):
+        return Check(relation=full_relation(rule), aggregate=duplicates_aggregate(rule), keyed=key_table(rule),
+                     **common)
+    return Check(sql=KINDS[rule["kind"]](rule), **common)
+
+
+def key_table(rule: dict) -> str:
+    """The raw table when the rule asks a single column to be unique and that column is the table's primary
+    key, as is or through the id cast (which keeps distinct positive ids distinct); else ''."""
+    if rule["kind"] != "unique" or rule.get("where"):
+        return ""
+    key = schema.table(rule["table"]).primary_key
+    if len(key) != 1:
+        return ""
+    name = rule["column"]
+    if rule["model"] != "source":
+        name = contract()["models"][rule["model"]]["columns"].get(name, "")
+    quoted = set(re.findall(r'"(\w+)"', name)) or {name}
+    as_is_or_cast = "::text::integer" in name or name in (key[0], f'"{key[0]}"')
+    return rule["table"] if quoted == {key[0]} and as_is_or_cast else ""
+
+
+def duplicates_aggregate(rule: dict) -> str:
+    """Rows beyond the first of each value: 0 exactly when the dbt unique test passes."""
+    if rule["kind"] == "unique":
+        cols = [column(rule["column"])]
+        keep = [f"{cols[0]} IS NOT NULL"]
+    else:
+        cols = [column(c) for c in rule["columns"]]
+        # any_null: dbt_expectations ignore_row_if any value is missing; all_null: rows with only NULLs are
+        # ignored (a conservative reading where the macro is not named: it may miss a violation, never invent one).
+        joiner = " OR " if rule["ignore"] == "any_null" else " AND "
+        keep = [f"NOT ({joiner.join(f'{c} IS NULL' for c in cols)})"]
+    condition = " AND ".join(_conditions(rule, *keep))
+    key = cols[0] if len(cols) == 1 else f"({', '.join(cols)})"
+    return f"count(*) FILTER (WHERE {condition}) - count(DISTINCT {key}) FILTER (WHERE {condition})"
+
+
+def _threshold(rule: dict) -> tuple[str, int] | None:
+    threshold = rule.get("threshold")
+    return (threshold["op"], int(threshold["value"])) if threshold else None
+
+
+def full_relation(rule: dict) -> str:
+    """The tested relation with the staging columns any rule on it reads, so that all its rules share it."""
+    if rule["model"] == "source":
+        return f"raw.{rule['table']} AS {rule['table']}"
+    return f"({model_sql(rule['model'], columns_used(rule['model']))}) AS {rule['model']}"
+
+
+@cache
+def columns_used(model: str) -> frozenset[str]:
+    return frozenset().union(*(rule_words(r) for r in contract()["rules"] if r["model"] == model))
 
 
 # ---------------------------------------------------------------- relations
@@ -101,53 +154,10 @@ def where(rule: dict, *conditions: str) -> str:
 # ---------------------------------------------------------------- one SELECT per kind
 
 
-def not_null_sql(rule: dict) -> str:
-    condition = f"{column(rule['column'])} IS NULL"
-    return f"SELECT count(*) FROM {relation(rule)}{where(rule, condition)}"
-
-
-def unique_sql(rule: dict) -> str:
-    col = column(rule["column"])
-    groups = f"SELECT count(*) AS n FROM {relation(rule)}{where(rule, f'{col} IS NOT NULL')} GROUP BY {col}"
-    return f"SELECT coalesce(sum(n), 0) FROM ({groups} HAVING count(*) > 1) AS dup"
-
-
-def unique_combination_sql(rule: dict) -> str:
-    cols = [column(c) for c in rule["columns"]]
-    # any_null: dbt_expectations ignore_row_if any value is missing; all_null: rows with only NULLs are ignored
-    # (a conservative reading where the macro is not named: it may miss a violation, never invent one).
-    joiner = " OR " if rule["ignore"] == "any_null" else " AND "
-    missing = joiner.join(f"{c} IS NULL" for c in cols)
-    groups = f"SELECT count(*) AS n FROM {relation(rule)}{where(rule, f'NOT ({missing})')} GROUP BY {', '.join(cols)}"
-    return f"SELECT coalesce(sum(n), 0) FROM ({groups} HAVING count(*) > 1) AS dup"
-
-
-def accepted_values_sql(rule: dict) -> str:
-    # dbt core quotes the values and lets PostgreSQL cast them to the column type; NULL NOT IN (...) is not true.
-    values = [quote(v) if rule["quote"] else v for v in rule["values"]]
-    condition = f"{column(rule['column'])} NOT IN ({', '.join(values)})"
-    return f"SELECT count(*) FROM {relation(rule)}{where(rule, condition)}"
-
-
 def quote(value: str) -> str:
     if value.startswith("'") and value.endswith("'") and len(value) > 1:
         return value
     return "'" + value.replace("'", "''") + "'"
-
-
-def relationships_sql(rule: dict) -> str:
-    col = column(rule["column"])
-    child = f"{relation_name(rule)}.{col}"  # qualified: the parent usually has a column of the same name
-    parent_rows = f"({model_sql(rule['parent'], rule_words(rule))}) AS parent"
-    parent_where = f"({rule['parent_where']}) AND " if rule.get("parent_where") else ""
-    missing = f'NOT EXISTS (SELECT 1 FROM {parent_rows} WHERE {parent_where}parent."{rule["field"]}" = {child})'
-    return f"SELECT count(*) FROM {relation(rule)}{where(rule, f'{col} IS NOT NULL', missing)}"
-
-
-def expression_sql(rule: dict) -> str:
-    # expression_is_true fails a row only when the expression is FALSE: NOT (NULL) selects nothing.
-    condition = f"NOT ({resolve_refs(rule['expression'], rule_words(rule))})"
-    return f"SELECT count(*) FROM {relation(rule)}{where(rule, condition)}"
 
 
 def row_count_sql(rule: dict) -> str:
@@ -169,23 +179,43 @@ def column_type_sql(rule: dict) -> str:
     return f"SELECT CASE WHEN pg_typeof({value})::text = '{rule['type']}' THEN 0 ELSE 1 END"
 
 
+def _conditions(rule: dict, *conditions: str) -> list[str]:
+    return ([f"({rule['where']})"] if rule.get("where") else []) + list(conditions)
+
+
+def not_null_predicate(rule: dict) -> list[str]:
+    return _conditions(rule, f"{column(rule['column'])} IS NULL")
+
+
+def accepted_values_predicate(rule: dict) -> list[str]:
+    values = [quote(v) if rule["quote"] else v for v in rule["values"]]
+    return _conditions(rule, f"{column(rule['column'])} NOT IN ({', '.join(values)})")
+
+
+def expression_predicate(rule: dict) -> list[str]:
+    return _conditions(rule, f"NOT ({resolve_refs(rule['expression'], rule_words(rule))})")
+
+
+def relationships_predicate(rule: dict) -> list[str]:
+    # NOT IN over the parent's non-NULL keys: an uncorrelated subquery PostgreSQL hashes once per scan.
+    child = f"{relation_name(rule)}.{column(rule['column'])}"
+    parent_rows = f"({model_sql(rule['parent'], rule_words(rule))}) AS parent"
+    key = f'parent."{rule["field"]}"'
+    parent_where = f" AND ({rule['parent_where']})" if rule.get("parent_where") else ""
+    parent_keys = f"SELECT {key} FROM {parent_rows} WHERE {key} IS NOT NULL{parent_where}"
+    return _conditions(rule, f"{child} IS NOT NULL", f"{child} NOT IN ({parent_keys})")
+
+
+ROW_PREDICATES = {
+    "not_null": not_null_predicate,
+    "accepted_values": accepted_values_predicate,
+    "expression": expression_predicate,
+    "relationships": relationships_predicate,
+}
+
 KINDS = {
-    "not_null": not_null_sql,
-    "unique": unique_sql,
-    "unique_combination": unique_combination_sql,
-    "accepted_values": accepted_values_sql,
-    "relationships": relationships_sql,
-    "expression": expression_sql,
     "row_count": row_count_sql,
     "equal_rowcount": equal_rowcount_sql,
     "at_least_one": at_least_one_sql,
     "column_type": column_type_sql,
 }
-
-
-def rule_sql(rule: dict) -> str:
-    sql = KINDS[rule["kind"]](rule)
-    if threshold := rule.get("threshold"):
-        op, value = threshold["op"], threshold["value"]
-        sql = f"SELECT CASE WHEN n {op} {value} THEN n ELSE 0 END FROM ({sql}) AS counted(n)"
-    return sql

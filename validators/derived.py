@@ -84,7 +84,8 @@ def clean(column: str) -> str:
 
 def rows(name: str, table: str, alias: str, where: str, description: str, severity: str = ERROR) -> Check:
     """Staged rows of `table` (named `alias`) for which `where` is true."""
-    return Check(name, table, f"SELECT count(*) FROM {staged(table)} AS {alias} WHERE {where}", severity, description)
+    return Check(name, table, severity=severity, description=description, relation=f"{staged(table)} AS {alias}",
+                 predicate=where)
 
 
 def groups(name: str, table: str, grouped: str, description: str, severity: str = ERROR) -> Check:
@@ -98,9 +99,11 @@ def at_least_one(name: str, table: str, exists: str, description: str, severity:
 
 
 def missing(child: str, parent: str, parent_column: str) -> str:
-    """Condition: a non-NULL `child` has no row in the relation `parent` (a table or a staged subquery)."""
-    match = f'parent."{parent_column}" = {child}'
-    return f"({child} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} AS parent WHERE {match}))"
+    """Condition: a non-NULL `child` has no row in the relation `parent` (a table or a staged subquery).
+
+    NOT IN over the parent's non-NULL keys: uncorrelated, so PostgreSQL hashes it once per scan."""
+    key = f'parent."{parent_column}"'
+    return f"({child} IS NOT NULL AND {child} NOT IN (SELECT {key} FROM {parent} AS parent WHERE {key} IS NOT NULL))"
 
 
 def outside(expression: str, low: str, high: str) -> str:
@@ -125,8 +128,8 @@ def id_checks() -> list[Check]:
         spec = schema.table(name)
         key = spec.columns[spec.index[spec.primary_key[0]]].ident
         low = MIN_ID.get(name, 1)
-        result.append(Check(f"G-04 {name} ids in int4", name,
-                            f"SELECT count(*) FROM raw.{name} WHERE {key} < {low} OR {key} > 2147483647",
+        result.append(Check(f"G-04 {name} ids in int4", name, relation=f"raw.{name}",
+                            predicate=f"{key} < {low} OR {key} > 2147483647",
                             description=f"primary key outside {low}..2 147 483 647"))
     return result
 
@@ -220,15 +223,18 @@ def appointment_checks() -> list[Check]:
                        AND trim(t."AppointmentTypeName") <> '')
                OR EXISTS (SELECT 1 FROM raw.procedurelog AS p WHERE p."AptNum" = a."AptNum" AND p."ProcFee" > 0))
         UNION ALL
-        SELECT 1 FROM {staged("adjustment")} AS j WHERE j."AdjAmt" > 0 AND j."AdjDate" >= :as_of_date - interval '1 year'"""
+        SELECT 1 FROM {staged("adjustment")} AS j
+        WHERE j."AdjAmt" > 0 AND j."AdjDate" >= :as_of_date - interval '1 year'"""
     return [
         rows("D-appointment-01 provider", "appointment", "a",
              f'a."ProvNum" IS NULL OR {missing(col("a", "ProvNum"), "raw.provider", "ProvNum")}',
              "ProvNum must be set and an existing provider"),
-        rows("D-appointment-02 within a year", "appointment", "a", "a.\"AptDateTime\" > :as_of_date + interval '1 year'",
+        rows("D-appointment-02 within a year", "appointment", "a",
+             "a.\"AptDateTime\" > :as_of_date + interval '1 year'",
              "appointment more than a year after today (mart_patient_retention)"),
         rows("D-appointment-03 pattern", "appointment", "a",
-             """a."Pattern" IS NULL OR trim(a."Pattern") = '' OR (a."Pattern" ~ '^[0-9]+$' AND a."Pattern"::numeric = 0)""",
+             """a."Pattern" IS NULL OR trim(a."Pattern") = ''
+                OR (a."Pattern" ~ '^[0-9]+$' AND a."Pattern"::numeric = 0)""",
              "Pattern missing, empty or '0': the appointment would end at its start"),
         rows("D-appointment-04 Confirmed", "appointment", "a", 'a."Confirmed" IS NULL', "Confirmed must be set"),
         groups("D-appointment-05 arrival delay per provider-day", "appointment", f"""
@@ -282,9 +288,9 @@ def claimproc_checks() -> list[Check]:
         rows("D-claimproc-01 FeeBilled on claims", "claimproc", "cp", 'cp."ClaimNum" <> 0 AND cp."FeeBilled" > 15000',
              "FeeBilled above 15 000 on a claim"),
         rows("D-claimproc-02 payment rows resolve", "claimproc", "cp",
-             f"""cp."ClaimPaymentNum" IS NOT NULL AND (
-                 NOT EXISTS (SELECT 1 FROM {staged("procedurelog")} AS p WHERE p."ProcNum" = cp."ProcNum")
-                 OR NOT EXISTS (SELECT 1 FROM {staged("claim")} AS c WHERE c."ClaimNum" = cp."ClaimNum"))""",
+             f"""cp."ClaimPaymentNum" IS NOT NULL AND (cp."ProcNum" IS NULL OR cp."ClaimNum" IS NULL
+                 OR {missing('cp."ProcNum"', staged("procedurelog"), "ProcNum")}
+                 OR {missing('cp."ClaimNum"', staged("claim"), "ClaimNum")})""",
              "ClaimPaymentNum set (0 too) but ProcNum or ClaimNum not in staging (int_claim_payments)"),
         rows("D-claimproc-03 received references", "claimproc", "cp",
              f"""{received} AND ({missing('cp."ProvNum"', "raw.provider", "ProvNum")}
@@ -303,7 +309,8 @@ def claimproc_checks() -> list[Check]:
         rows("D-claimproc-04 claim lines", "claimproc", "cp",
              f"""cp."ClaimNum" IN (SELECT c."ClaimNum" FROM {staged("claim")} AS c) AND (
                  cp."FeeBilled" IS NULL OR cp."AllowedOverride" IS NULL OR cp."InsPayAmt" IS NULL
-                 OR cp."WriteOff" IS NULL OR cp."CopayAmt" IS NULL OR NOT (cp."AllowedOverride" = -1 OR cp."AllowedOverride" >= 0)
+                 OR cp."WriteOff" IS NULL OR cp."CopayAmt" IS NULL
+                 OR NOT (cp."AllowedOverride" = -1 OR cp."AllowedOverride" >= 0)
                  OR {outside('cp."InsPayAmt"', "-2000", "15000")} OR {outside('cp."WriteOff"', "-200", "15000")})""",
              "claim line with FeeBilled/AllowedOverride/InsPayAmt/WriteOff/CopayAmt unset or out of range"),
         groups("D-claimproc-04 per-patient FeeBilled", "claimproc", f"""
@@ -346,7 +353,8 @@ def commlog_checks() -> list[Check]:
              "DateTimeEnd before CommDateTime or after now"),
         groups("D-commlog-06 per patient", "commlog", f"""
             SELECT 1 FROM {staged("commlog")} AS c GROUP BY c."PatNum"
-            HAVING count(*) > 1000 OR count(*) FILTER (WHERE c."CommDateTime" >= :as_of_date - interval '6 months') > 500""",
+            HAVING count(*) > 1000
+                OR count(*) FILTER (WHERE c."CommDateTime" >= :as_of_date - interval '6 months') > 500""",
                "patients with > 1 000 commlogs (> 500 in the last 6 months)", WARN),
     ]
 
@@ -372,7 +380,8 @@ def definition_checks() -> list[Check]:
              "category-5 ItemValue does not fit smallint"),
         groups("D-definition-02 payment types in category 10", "definition", f"""
             SELECT DISTINCT p."PayType" FROM {staged("payment")} AS p WHERE p."PayType" <> 0
-              AND NOT EXISTS (SELECT 1 FROM raw.definition AS d WHERE d."DefNum" = p."PayType" AND d."Category" = 10)""",
+              AND NOT EXISTS (SELECT 1 FROM raw.definition AS d
+                              WHERE d."DefNum" = p."PayType" AND d."Category" = 10)""",
                "payment types used without a Category-10 definition (fact_payment names)"),
         rows("D-definition-05 category-1 payment ids", "definition", "d",
              f'd."Category" = 1 AND d."DefNum" IN ({PAYMENT_TYPE_IDS})',
@@ -385,7 +394,8 @@ def fee_checks() -> list[Check]:
     return [
         Check("D-fee-02 one ClinicNum per code", "fee", f"""
             SELECT count(*) FROM {fees} AS f WHERE f."CodeNum" IN (
-                SELECT g."CodeNum" FROM {fees} AS g GROUP BY 1 HAVING count(DISTINCT coalesce(g."ClinicNum", -1)) > 1)""",
+                SELECT g."CodeNum" FROM {fees} AS g GROUP BY 1
+                HAVING count(DISTINCT coalesce(g."ClinicNum", -1)) > 1)""",
               description="fee rows of a CodeNum with different ClinicNums (dim_procedure duplicates)"),
         groups("D-fee-03 fees per code", "fee",
                f'SELECT 1 FROM {fees} AS f GROUP BY f."CodeNum" HAVING count(*) > 100',
@@ -406,7 +416,8 @@ def insurance_checks() -> list[Check]:
                  AND ({missing('i."CarrierNum"', "raw.carrier", "CarrierNum")}
                       OR NOT ({in_range.format(col='i."SecDateEntry"')})
                       OR NOT ({in_range.format(col='i."SecDateTEdit"')}))""",
-             "plan joined as a PatPlanNum (int_insurance_coverage) with a dangling carrier or Sec dates outside 2020..2030"),
+             "plan joined as a PatPlanNum (int_insurance_coverage) with a dangling carrier or Sec dates outside "
+             "2020..2030"),
         rows("D-patplan-01 coverage start", "patplan", "pp",
              f"""{clean('pp."SecDateTEntry"')} IS NULL OR pp."SecDateTEntry" < DATE '2020-01-01'
                  OR pp."SecDateTEntry"::date > :as_of_date""",
@@ -468,7 +479,8 @@ def paysplit_checks() -> list[Check]:
              f"""{outside('s."SplitAmt"', "-100000", "100000")} OR {clean('s."DateEntry"')} < {FLOOR}
                  OR {clean('s."DateEntry"')} > :as_of_date OR {clean('s."SecDateTEdit"')} < {FLOOR}
                  OR {clean('s."SecDateTEdit"')} > {NOW}""",
-             "SplitAmt outside +/-100 000, DateEntry outside [2023-01-01, today] or SecDateTEdit outside [2023-01-01, now]"),
+             "SplitAmt outside +/-100 000, DateEntry outside [2023-01-01, today] or SecDateTEdit outside "
+             "[2023-01-01, now]"),
         rows("D-paysplit-03 UnearnedType", "paysplit", "s", 's."UnearnedType" NOT IN (0, 288, 439)',
              "UnearnedType outside 0/288/439 (int_payment_split)"),
         rows("D-paysplit-03 ProcDate", "paysplit", "s",
@@ -502,7 +514,8 @@ def procedure_checks() -> list[Check]:
              f'p."CodeNum" IS NULL OR {missing(col("p", "CodeNum"), "raw.procedurecode", "CodeNum")}',
              "CodeNum must be set and an existing procedure code"),
         rows("D-procedurelog-03 completed provider", "procedurelog", "p",
-             f'p."ProcStatus" = 2 AND (p."ProvNum" IS NULL OR {missing(col("p", "ProvNum"), "raw.provider", "ProvNum")})',
+             f'p."ProcStatus" = 2 AND (p."ProvNum" IS NULL '
+             f'OR {missing(col("p", "ProvNum"), "raw.provider", "ProvNum")})',
              "completed procedure without an existing provider"),
         rows("D-procedurelog-03 AptNum", "procedurelog", "p", 'p."AptNum" IS NULL', "AptNum must be set (0 for none)"),
         rows("D-procedurelog-04 fee set", "procedurelog", "p", 'p."ProcStatus" IN (2, 3, 4) AND p."ProcFee" IS NULL',

@@ -31,7 +31,8 @@ FEE_AR = """
 """
 
 EXPECTED_BALANCES = f"""
-    WITH items AS (SELECT "PatNum", day, ar FROM ({PROCEDURE_AR}) p UNION ALL SELECT "PatNum", day, ar FROM ({FEE_AR}) f)
+    WITH items AS (SELECT "PatNum", day, ar FROM ({PROCEDURE_AR}) p
+                   UNION ALL SELECT "PatNum", day, ar FROM ({FEE_AR}) f)
     SELECT "PatNum",
            sum(ar) FILTER (WHERE ar > 0 AND :as_of_date - day <= 30) AS b0,
            sum(ar) FILTER (WHERE ar > 0 AND :as_of_date - day BETWEEN 31 AND 60) AS b31,
@@ -72,7 +73,8 @@ def checks() -> list[Check]:
               description="not exactly one of ProcNum, AdjNum, PayPlanChargeNum"),
         Check("payment equals its splits", "payment",
               f"""SELECT count(*) FROM raw.payment p LEFT JOIN (SELECT "PayNum", sum("SplitAmt") amt
-                  FROM raw.paysplit GROUP BY 1) s USING ("PayNum") WHERE abs(p."PayAmt" - coalesce(s.amt, 0)) > {CENT}""",
+                  FROM raw.paysplit GROUP BY 1) s USING ("PayNum")
+                  WHERE abs(p."PayAmt" - coalesce(s.amt, 0)) > {CENT}""",
               description="PayAmt differs from the sum of its splits"),
         Check("transfer pairs", "payment",
               f"""SELECT count(*) FROM raw.payment p LEFT JOIN (
@@ -97,7 +99,8 @@ def checks() -> list[Check]:
                   WHERE abs(p."CheckAmt" - cp.amt) > {CENT}""",
               description="CheckAmt differs from the claim procedures it paid"),
         Check("claim and claimproc patient", "claimproc",
-              """SELECT count(*) FROM raw.claimproc cp JOIN raw.claim c USING ("ClaimNum") WHERE cp."PatNum" <> c."PatNum" """,
+              """SELECT count(*) FROM raw.claimproc cp JOIN raw.claim c USING ("ClaimNum")
+                 WHERE cp."PatNum" <> c."PatNum" """,
               description="claimproc.PatNum differs from its claim's PatNum (contract D-claim-05)"),
         Check("insured visits are claimed", "claim",
               """SELECT count(*) FROM raw.procedurelog p

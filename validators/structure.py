@@ -28,11 +28,11 @@ def primary_key_checks(table: str) -> list[Check]:
     spec = schema.table(table)
     cols = ", ".join(spec.columns[spec.index[c]].ident for c in spec.primary_key)
     nulls = " OR ".join(f"{spec.columns[spec.index[c]].ident} IS NULL" for c in spec.primary_key)
+    key = cols if len(spec.primary_key) == 1 else f"({cols})"
     return [
-        Check(f"primary key {table}", table,
-              f"SELECT count(*) FROM (SELECT {cols} FROM raw.{table} GROUP BY {cols} HAVING count(*) > 1) d",
-              description="duplicate primary keys"),
-        Check(f"primary key present {table}", table, f"SELECT count(*) FROM raw.{table} WHERE {nulls}",
+        Check(f"primary key {table}", table, relation=f"raw.{table}", aggregate=f"count(*) - count(DISTINCT {key})",
+              description="duplicate primary keys", keyed=table),
+        Check(f"primary key present {table}", table, relation=f"raw.{table}", predicate=nulls,
               description="NULL primary key"),
     ]
 
@@ -40,23 +40,21 @@ def primary_key_checks(table: str) -> list[Check]:
 def foreign_key_checks(table: str, loaded: set[str]) -> list[Check]:
     """Child rows (kept by their staging filter) whose reference is missing from the parent's staged rows.
 
-    Only references whose parent is already loaded are checked. A 0 means "none" where the staging model
-    turns it into NULL, and for plain model joins (where 0 simply matches nothing).
+    Only references whose parent is already loaded are checked, and only those the models use in joins:
+    the relationship tests among them are the contract's R-lines (contract_checks.py). A 0 means "none"
+    for such joins, where it simply matches nothing.
     """
     result = []
     for fk in contract()[table]["foreign_keys"]:
         parent = fk["parent"]
-        if parent not in loaded:
+        if parent not in loaded or not fk["joined"]:
             continue
-        col, parent_col = f'c."{fk["column"]}"', f'"{fk["parent_column"]}"'
-        conditions = [f"{col} IS NOT NULL"]
-        if fk["zero_is_none"] or fk["severity"] == "JOIN":
-            conditions.append(f"{col} <> 0")
+        col = f'c."{fk["column"]}"'
+        conditions = [f"{col} IS NOT NULL", f"{col} <> 0"]
         if fk["condition"]:
-            conditions.append(fk["condition"])  # written over the child's columns; only c is in scope here
-        sql = (f"SELECT count(*) FROM {staged(table)} c WHERE {' AND '.join(conditions)} "
-               f"AND NOT EXISTS (SELECT 1 FROM {staged(parent)} p WHERE p.{parent_col} = {col})")
-        result.append(Check(f"fk {table}.{fk['column']} -> {parent}", table, sql,
-                            severity="WARN" if fk["severity"] == "WARN" else "ERROR",
+            conditions.append(fk["condition"])  # written over the child's columns
+        keys = f'SELECT p."{fk["parent_column"]}" FROM {staged(parent)} p WHERE p."{fk["parent_column"]}" IS NOT NULL'
+        result.append(Check(f"fk {table}.{fk['column']} -> {parent}", table, relation=f"{staged(table)} c",
+                            predicate=f"{' AND '.join(conditions)} AND {col} NOT IN ({keys})",
                             description=f"must exist in {parent}.{fk['parent_column']} (as staged)"))
     return result

@@ -24,8 +24,8 @@ def no_future_checks(table: str) -> list[Check]:
             continue
         allowed = FUTURE_ALLOWED.get((table, column.name))
         exempt = f" AND NOT ({allowed})" if allowed else ""
-        result.append(Check(f"not after as-of {table}.{column.name}", table,
-                            f"SELECT count(*) FROM raw.{table} WHERE {column.ident} >= :as_of_ts{exempt}",
+        result.append(Check(f"not after as-of {table}.{column.name}", table, relation=f"raw.{table}",
+                            predicate=f"{column.ident} >= :as_of_ts{exempt}",
                             description="dated on or after the as-of date"))
     return result
 
@@ -35,7 +35,8 @@ SEQUENCES = {
         Check("visit stamps in order", "appointment",
               """SELECT count(*) FROM raw.appointment WHERE "AptStatus" = 2 AND NOT (
                  "DateTimeArrived" <= "DateTimeSeated" AND "DateTimeSeated" <= "DateTimeDismissed"
-                 AND "DateTimeArrived"::date = "AptDateTime"::date AND "DateTimeDismissed"::date = "AptDateTime"::date)""",
+                 AND "DateTimeArrived"::date = "AptDateTime"::date
+                 AND "DateTimeDismissed"::date = "AptDateTime"::date)""",
               description="completed visit without arrived <= seated <= dismissed on the same day"),
         Check("visit stamps only when completed", "appointment",
               """SELECT count(*) FROM raw.appointment WHERE "AptStatus" <> 2 AND
@@ -78,7 +79,8 @@ SEQUENCES = {
                  WHERE s."ProcNum" <> 0 AND s."DatePay" < p."ProcDate" """,
               description="patient payment dated before its procedure"),
         Check("split dated like its payment", "paysplit",
-              """SELECT count(*) FROM raw.paysplit s JOIN raw.payment p USING ("PayNum") WHERE s."DatePay" <> p."PayDate" """,
+              """SELECT count(*) FROM raw.paysplit s JOIN raw.payment p USING ("PayNum")
+                 WHERE s."DatePay" <> p."PayDate" """,
               description="split DatePay differs from its payment's PayDate"),
     ],
     "claimproc": [

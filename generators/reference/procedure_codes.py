@@ -54,7 +54,8 @@ class ProcCode:
 
 CODES: tuple[ProcCode, ...] = (
     # Diagnostic
-    ProcCode("D0120", "periodic oral evaluation - established patient", "PerEx", 73, MOUTH, 65, "preventive", minutes=10),
+    ProcCode("D0120", "periodic oral evaluation - established patient", "PerEx", 73, MOUTH, 65, "preventive",
+             minutes=10),
     ProcCode("D0140", "limited oral evaluation - problem focused", "LimEx", 73, MOUTH, 95, "preventive", minutes=15),
     ProcCode("D0150", "comprehensive oral evaluation - new or established patient", "CompEx", 73, MOUTH, 115,
              "preventive", minutes=20),

@@ -1,0 +1,84 @@
+"""Planned ids: every chunk of households owns a block of ids in every table it writes.
+
+A block's size is the most rows the chunk's households can produce in that table, known from the census
+before anything is simulated (appointments and procedures exactly, the rest by an upper bound per visit
+or procedure). Blocks follow one another in chunk order, so a chunk's ids never depend on which worker,
+process or machine (shard) generates it, or on what the other chunks produced. Within a block ids are
+dense; between blocks there may be a gap, as after deleted rows in a real database.
+"""
+
+from __future__ import annotations
+
+from generators.census import Household
+
+INT4_MAX = 2_147_483_647
+
+
+def household_bounds(h: Household) -> dict[str, int]:
+    """The most rows one household can write in each per-patient table (see the phase modules)."""
+    people = len(h.members)
+    visits = sum(p.appointments for p in h.members)
+    procedures = sum(p.procedures for p in h.members)
+    plans = (2 if h.dual else 1) if h.insured else 0
+    return {  # patient and patientnote use the census' PatNum
+        "patientlink": people - 1,
+        "inssub": plans,
+        "patplan": people * plans,
+        "appointment": visits,
+        "procedurelog": procedures,
+        "procnote": procedures,
+        "recall": 3 * people,
+        "claim": visits * plans,  # one claim per plan and completed visit
+        "claimproc": procedures * plans,
+        "claimpayment": visits * plans,
+        # per visit: deposit + transfer, or copay + after-insurance, and two office fees; refunds per procedure
+        "payment": 4 * visits + procedures,
+        "paysplit": 3 * procedures + 4 * visits,
+        # per visit: up to 11 discounts, a reallocation pair and two fees; per procedure a write-off and a refund
+        "adjustment": 15 * visits + 2 * procedures,
+        "commlog": 2 * visits + 2 * people,
+        "document": 2 * people,
+        "refattach": people,
+        "task": people,
+    }
+
+
+class IdPlan:
+    """First id of every (table, chunk) block, and the block sizes."""
+
+    def __init__(self, chunks: list[list[Household]], offsets: dict[str, int]):
+        self.first: dict[str, list[int]] = {}
+        self.size: dict[str, list[int]] = {}
+        for index, chunk in enumerate(chunks):
+            totals: dict[str, int] = {}
+            for household in chunk:
+                for table, bound in household_bounds(household).items():
+                    totals[table] = totals.get(table, 0) + bound
+            for table, size in totals.items():
+                firsts = self.first.setdefault(table, [])
+                sizes = self.size.setdefault(table, [])
+                start = firsts[-1] + sizes[-1] if firsts else offsets.get(table, 0) + 1
+                firsts.append(start)
+                sizes.append(size)
+
+    def largest_id(self) -> int:
+        return max((f[-1] + s[-1] - 1 for f, s in zip(self.first.values(), self.size.values()) if f), default=0)
+
+    def ids_for(self, chunk: int) -> ChunkIds:
+        return ChunkIds({t: (f[chunk], self.size[t][chunk]) for t, f in self.first.items()})
+
+
+class ChunkIds:
+    """Hands out a chunk's ids; running past a block is a bug in a bound, so it stops the run."""
+
+    def __init__(self, blocks: dict[str, tuple[int, int]]):
+        self._blocks = blocks
+        self._used: dict[str, int] = {}
+
+    def next(self, table: str) -> int:
+        first, size = self._blocks[table]
+        used = self._used.get(table, 0)
+        if used >= size:
+            raise RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
+        self._used[table] = used + 1
+        return first + used
