@@ -50,9 +50,10 @@ def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[i
     if loader.patients_in_range(conn, first, last):
         raise Refused(f"shard {config.shard[0]}/{config.shard[1]} (patients {first:,}-{last:,}) is already loaded "
                       f"in {config.db_name}; empty the database with a --reset run first")
-    if config.shard[0] == 1 and loader.tables_with_rows(conn):
-        raise Refused(f"shard 1 loads the reference data, but {config.db_name} already holds rows; "
-                      f"empty it with a --reset run first")
+    loaded_reference = set(loader.tables_with_rows(conn)) & set(engine.REFERENCE_TABLES)
+    if config.shard[0] == 1 and loaded_reference:
+        raise Refused(f"shard 1 loads the reference data, but {config.db_name} already holds it "
+                      f"({', '.join(sorted(loaded_reference)[:3])}, ...); empty it with a --reset run first")
 
 
 def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console) -> dict[str, int]:
