@@ -101,18 +101,14 @@ def generate(config: GeneratorConfig, console: Console) -> int:
             loader.empty_raw_tables(conn)
         counts = _load(conn, config, run, chunks, console)
         loader.analyze(conn, schema.tables())
-        failed = False
-        schedule = suite.checks_by_phase(config)
+        results = suite.run_all(conn, config) if config.shard is None else {}
+        failed = any(r.failed for phase_results in results.values() for r in phase_results)
         for number, (phase, tables) in enumerate(engine.PHASES, start=1):
             console.phase(number, phase)
             for table in tables:
                 console.generated(table, counts[table])
-            if config.shard is None:
-                results = suite.run_phase(conn, schedule[phase], config)
-                console.validation(results)
-                failed = failed or any(r.failed for r in results)
-                if failed:
-                    break
+            if phase in results:
+                console.validation(results[phase])
         if config.shard is not None:
             console.note("validators skipped for a shard: once every shard is loaded, run --validate-only")
         if failed:
@@ -157,13 +153,11 @@ def validate_only(config: GeneratorConfig, console: Console) -> int:
             console.error(f"schema raw of {config.db_name} lacks {len(missing)} tables ({', '.join(missing[:5])}); "
                           f"run without --validate-only to create and fill them")
             return EXIT_USAGE
-        failed = False
-        schedule = suite.checks_by_phase(config)
+        results = suite.run_all(conn, config)
         for number, (phase, _) in enumerate(engine.PHASES, start=1):
             console.phase(number, phase, validating=True)
-            results = suite.run_phase(conn, schedule[phase], config)
-            console.validation(results)
-            failed = failed or any(r.failed for r in results)
+            console.validation(results[phase])
+        failed = any(r.failed for phase_results in results.values() for r in phase_results)
         return EXIT_INVALID if failed else EXIT_OK
     finally:
         conn.rollback()

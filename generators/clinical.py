@@ -121,7 +121,7 @@ class _Scheduler:
         self.taken: set[date] = set()  # one visit a day per patient
 
     def working(self, role: str, day: date) -> list[Provider]:
-        return [p for p in self.staff.by_role(role) if p.works(day)]
+        return self.staff.working(role, day)
 
     def book(self, target: date, lo: date, hi: date, kind: str, surgical: bool):
         """The first free day from `target` on (or back from it) when the visit can be seen; None if none."""

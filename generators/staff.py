@@ -65,9 +65,18 @@ class Staff:
     operatories: list[Operatory]
     _active_by_role: dict = field(default_factory=dict, repr=False)  # filled on first use; staff never change
     _users_by_role: dict = field(default_factory=dict, repr=False)
+    _working: dict = field(default_factory=dict, repr=False)
 
     def by_role(self, role: str) -> list[Provider]:
         return self._active_by_role.setdefault(role, [p for p in self.providers if p.role == role and p.active])
+
+    def working(self, role: str, day: date) -> list[Provider]:
+        """Active providers of a role who work on `day` (the same for every patient, so kept)."""
+        key = (role, day)
+        found = self._working.get(key)
+        if found is None:
+            found = self._working[key] = [p for p in self.by_role(role) if p.works(day)]
+        return found
 
     def users_by_role(self, role: str) -> list[User]:
         return self._users_by_role.setdefault(role, [u for u in self.users if u.role == role])

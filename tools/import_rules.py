@@ -47,6 +47,12 @@ TRANSFORMS = {
     "bool_text1": "CASE WHEN {c}::text = '1' THEN true ELSE false END",
     "clean_date": CLEAN_DATE,
 }
+# The same casts for integer columns, where they are equivalent and much cheaper: the text of an integer
+# matches ^[0-9]+$ exactly when it is not negative.
+INTEGER_TRANSFORMS = {
+    "id_cast": "CASE WHEN {c} >= 0 THEN {c}::integer ELSE NULL END",
+    "id_cast_nullif0": "CASE WHEN {c} > 0 THEN {c}::integer ELSE NULL END",
+}
 # Staging column types we know for sure, for `has type` tests: the CASE of these transforms fixes the type.
 TRANSFORM_TYPES = {"id_cast": "integer", "id_cast_nullif0": "integer", "bool_text1": "boolean"}
 # fmt: off
@@ -136,8 +142,10 @@ def is_complete(expr: str) -> bool:
     return not words or words[-1] not in {"and", "or", "not", "when", "then", "else", "case"}
 
 
-def alias_sql(column: str, transform: str) -> str | None:
+def alias_sql(column: str, transform: str, column_type: str = "") -> str | None:
     quoted = f'"{column}"'
+    if transform in INTEGER_TRANSFORMS and column_type in ("int2", "int4", "int8"):
+        return INTEGER_TRANSFORMS[transform].format(c=quoted)
     if transform in TRANSFORMS:
         return TRANSFORMS[transform].format(c=quoted)
     if transform.startswith("expression: "):
@@ -182,7 +190,7 @@ def add_alias(models: dict, table: dict, column: dict, alias: dict, doubtful: se
     # A column of another raw table is only reachable when the model's filter selects it (sheetfield <- sheet).
     if table["table"] != model["table"] and f'"{column["name"]}"' not in (model["filter"] or ""):
         return
-    name, sql = alias["alias"], alias_sql(column["name"], alias["transform"])
+    name, sql = alias["alias"], alias_sql(column["name"], alias["transform"], column["type"])
     if sql is None or model["columns"].get(name, sql) != sql:
         doubtful.add((alias["model"], name))
         return

@@ -58,5 +58,9 @@ def checks_by_phase(config: GeneratorConfig) -> dict[str, list[Check]]:
     return schedule
 
 
-def run_phase(conn, checks: list[Check], config: GeneratorConfig) -> list[Result]:
-    return run_checks(conn, checks, config.as_of)
+def run_all(conn, config: GeneratorConfig) -> dict[str, list[Result]]:
+    """Every check, evaluated together (checks of different phases share scans), reported by phase."""
+    schedule = checks_by_phase(config)
+    ordered = [check for checks in schedule.values() for check in checks]
+    results = iter(run_checks(conn, ordered, config.as_of))
+    return {phase: [next(results) for _ in checks] for phase, checks in schedule.items()}
