@@ -46,12 +46,22 @@ class ClaimLine:
     deductible: int
     estimate: int
     paid: int = 0
+    claimproc_num: int = 0
 
 
 @dataclass
 class ClaimResult:
+    """One claim as billed: what later phases (tracking, snapshots, statements) build on."""
+
     received_on: date | None
     lines: list[ClaimLine] = field(default_factory=list)
+    claim_num: int = 0
+    coverage: Coverage | None = None
+    secondary: bool = False
+    status: str = ""
+    day: date | None = None  # date of service
+    sent_on: date | None = None
+    payment_num: int = 0  # the claim payment (check) that paid it, 0 if none
 
 
 def billable(charge: Charge, category: int) -> bool:
@@ -113,7 +123,8 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
         if total > 0:
             payment_num = _claim_payment(ctx, ledger, coverage, sent, received_on, total, rng)
     for number, line in enumerate(lines, start=1):
-        _claim_proc(ctx, ledger.pat_num, claim_num, coverage, line, status, received_on, payment_num, number, day)
+        line.claimproc_num = _claim_proc(ctx, ledger.pat_num, claim_num, coverage, line, status, received_on,
+                                         payment_num, number, day)
         if received_on:
             line.charge.ins_paid += line.paid
             if line.write_off > 0:
@@ -123,7 +134,10 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
             line.charge.ins_pending += line.estimate
     _claim_row(ctx, ledger, claim_num, coverage, other, lines, status, day, sent_on, received_on, visit_prov,
                secondary=primary_lines is not None)
-    return ClaimResult(received_on, lines)
+    result = ClaimResult(received_on, lines, claim_num, coverage, primary_lines is not None, status, day, sent_on,
+                         payment_num)
+    ledger.claims.append(result)
+    return result
 
 
 def _fits(fee: int, *parts: int) -> bool:
@@ -164,12 +178,13 @@ def _claim_payment(ctx: Context, ledger: Ledger, coverage: Coverage, sent: date,
 
 
 def _claim_proc(ctx: Context, pat_num: int, claim_num: int, coverage: Coverage, line: ClaimLine, status: str,
-                received_on: date | None, payment_num: int, number: int, day: date) -> None:
+                received_on: date | None, payment_num: int, number: int, day: date) -> int:
     charge = line.charge
     entered = min(calendar.at(day, 17 * 60), ctx.window.end_of_data)
     edited = calendar.at(received_on, 11 * 60) if received_on else entered
+    num = ctx.ids.next("claimproc")
     ctx.sinks["claimproc"].add(
-        ClaimProcNum=ctx.ids.next("claimproc"), ProcNum=charge.proc_num, ClaimNum=claim_num, PatNum=pat_num,
+        ClaimProcNum=num, ProcNum=charge.proc_num, ClaimNum=claim_num, PatNum=pat_num,
         ProvNum=charge.prov_num, FeeBilled=charge.fee / 100, InsPayEst=line.estimate / 100,
         DedApplied=line.deductible / 100, Status=RECEIVED if received_on else NOT_RECEIVED, InsPayAmt=line.paid / 100,
         ClaimPaymentNum=payment_num, PlanNum=coverage.plan.plan_num, DateCP=received_on,
@@ -181,6 +196,7 @@ def _claim_proc(ctx: Context, pat_num: int, claim_num: int, coverage: Coverage, 
         PayPlanNum=0, SecUserNumEntry=ctx.staff.users_by_role("billing")[0].user_num, SecDateEntry=day,
         SecDateTEdit=min(edited, ctx.window.end_of_data), DateInsFinalized=received_on,
     )
+    return num
 
 
 def _claim_row(ctx, ledger, claim_num, coverage: Coverage, other: Coverage | None, lines, status, day, sent_on,

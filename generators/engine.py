@@ -18,6 +18,7 @@ from config import GeneratorConfig
 from generators import (
     census,
     clinical,
+    extra,
     financial,
     foundation,
     insurance,
@@ -31,20 +32,23 @@ from generators.calendar import Window
 from generators.context import CLAIM_PAYMENT_ID_OFFSET, Context
 from generators.idplan import IdPlan
 from generators.sink import Sinks
+from generators.story import Story
 
-PHASES = (
+CORE_PHASES = (
     ("Foundation", foundation.TABLES),
     ("Patients", patients.TABLES),
     ("Insurance", insurance.TABLES),
     ("Clinical", clinical.TABLES),
     ("Financial", financial.TABLES),
-    ("Supporting", supporting.TABLES + ("etl_load_status",)),
+    ("Supporting", supporting.TABLES),
 )
+PHASES = tuple((phase, tables + extra.phase_tables(phase) + (("etl_load_status",) if phase == "Supporting" else ()))
+               for phase, tables in CORE_PHASES)
 # Tables written once per run rather than per household.
 REFERENCE_TABLES = foundation.TABLES + (
     "zipcode", "carrier", "employer", "insplan", "benefit", "appointmenttype", "recalltype", "recalltrigger",
     "referral",
-)
+) + extra.reference_tables()
 CHUNK_PATIENTS = 500  # households are grouped into chunks of about this many patients
 
 
@@ -85,6 +89,7 @@ def prepare(config: GeneratorConfig) -> Run:
     clinical.emit_reference(ctx)
     recall.emit_reference(ctx)
     supporting.emit_referrals(ctx)
+    extra.emit_reference(ctx)
     ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
 
     years = window.days() / 365.25
@@ -96,12 +101,15 @@ def prepare(config: GeneratorConfig) -> Run:
 def simulate_household(ctx: Context, household: census.Household) -> None:
     members = patients.create_household(ctx, household)
     coverage = insurance.enroll(ctx, household, members)
+    stories = []
     for patient in members:
         visits, unscheduled = clinical.simulate(ctx, patient)
         clinical.emit(ctx, patient, visits, unscheduled)
         recall.emit(ctx, patient, visits)
-        financial.settle(ctx, patient, visits, coverage[patient.pat_num])
-        supporting.emit(ctx, patient, visits)
+        ledger = financial.settle(ctx, patient, visits, coverage[patient.pat_num])
+        tasks = supporting.emit(ctx, patient, visits)
+        stories.append(Story(patient, coverage[patient.pat_num], visits, unscheduled, ledger, tasks))
+    extra.emit_household(ctx, household, stories)
     patients.emit_household(ctx, household, members)
 
 

@@ -9,6 +9,7 @@ dense; between blocks there may be a gap, as after deleted rows in a real databa
 
 from __future__ import annotations
 
+from generators import extra
 from generators.census import Household
 
 INT4_MAX = 2_147_483_647
@@ -16,6 +17,10 @@ INT4_MAX = 2_147_483_647
 
 def household_bounds(h: Household) -> dict[str, int]:
     """The most rows one household can write in each per-patient table (see the phase modules)."""
+    return _core_bounds(h) | extra.bounds(h)
+
+
+def _core_bounds(h: Household) -> dict[str, int]:
     people = len(h.members)
     visits = sum(p.appointments for p in h.members)
     procedures = sum(p.procedures for p in h.members)

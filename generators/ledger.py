@@ -65,6 +65,7 @@ class Ledger:
     payer: int  # the guarantor, who makes the payments
     charges: list[Charge] = field(default_factory=list)
     fees: list[Fee] = field(default_factory=list)
+    claims: list = field(default_factory=list)  # claims.ClaimResult of every claim billed, in order
     last_activity: datetime | None = None
 
     def user(self, role: str, salt: int) -> int:

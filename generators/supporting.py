@@ -7,6 +7,7 @@ patterns appear.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from generators import calendar
@@ -46,6 +47,18 @@ TASKS = (
 )
 
 
+@dataclass(frozen=True)
+class Task:
+    """A task as written, for the modules that add its history, notes and subscriptions."""
+
+    task_num: int
+    created: datetime
+    finished: datetime | None
+    author: int  # UserNum
+    status: int  # 0 new, 1 viewed, 2 done
+    edited: datetime
+
+
 def emit_referrals(ctx: Context) -> None:
     stamp = calendar.at(ctx.window.setup_day, 13 * 60)
     for num, (last, first, doctor, title, specialty) in enumerate(REFERRAL_SOURCES, start=1):
@@ -60,12 +73,14 @@ def emit_referrals(ctx: Context) -> None:
         ctx.referral_nums.append(num)
 
 
-def emit(ctx: Context, patient: Patient, visits: list[Visit]) -> None:
+def emit(ctx: Context, patient: Patient, visits: list[Visit]) -> list[Task]:
+    """Communications, documents, referral and tasks of one patient; returns the tasks."""
     rng = stream(ctx.seed, "supporting", patient.pat_num)
     _commlogs(ctx, patient, visits, rng)
     _documents(ctx, patient, visits, rng)
     _referral(ctx, patient, visits, rng)
-    _task(ctx, patient, visits, rng)
+    task = _task(ctx, patient, visits, rng)
+    return [task] if task else []
 
 
 def _clamp(ctx: Context, moment: datetime) -> datetime:
@@ -155,22 +170,25 @@ def _referral(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
     )
 
 
-def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> None:
+def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> Task | None:
     if not visits or rng.random() >= TASK_RATE:
-        return
+        return None
     visit = rng.choice(visits)
     created = visit.start - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 4))
     if created.date() < ctx.window.start or created > ctx.window.end_of_data:
-        return
+        return None
     staff = ctx.staff.users_by_role("front") + ctx.staff.users_by_role("manager")
     author = rng.choice(staff).user_num
     done = created + timedelta(days=rng.randint(0, 10), hours=rng.randint(1, 6))
     finished = done if done <= ctx.window.end_of_data and rng.random() < 0.8 else None
     edited = _clamp(ctx, finished or created + timedelta(minutes=5))
+    status = 2 if finished else rng.choice([0, 1])
+    task = Task(ctx.ids.next("task"), created, finished, author, status, edited)
     ctx.sinks["task"].add(
-        TaskNum=ctx.ids.next("task"), TaskListNum=0, DateTask=created.date(), KeyNum=patient.pat_num,
-        Descript=rng.choice(TASKS), TaskStatus=2 if finished else rng.choice([0, 1]), FromNum=author, ObjectType=1,
+        TaskNum=task.task_num, TaskListNum=0, DateTask=created.date(), KeyNum=patient.pat_num,
+        Descript=rng.choice(TASKS), TaskStatus=status, FromNum=author, ObjectType=1,
         DateTimeEntry=created, UserNum=author, DateTimeFinished=finished,
         PriorityDefNum=rng.choice(list(TASK_PRIORITIES)), DateTimeOriginal=created, SecDateTEdit=edited,
     )
     patient.touch(edited)
+    return task

@@ -15,6 +15,7 @@ from config import GeneratorConfig
 from generators import schema
 from generators.engine import PHASES
 from validators import contract_checks, derived, money, structure, timeline, volumes
+from validators import extra as extra_checks
 from validators.base import Check, Result, run_checks
 
 _RAW_TABLE = re.compile(r"\braw\.(\w+)")
@@ -37,6 +38,7 @@ def all_checks(config: GeneratorConfig) -> list[Check]:
         checks += volumes.checks(phase, config)
     checks += money.checks()
     checks += derived.checks()
+    checks += extra_checks.checks()
     return checks
 
 
