@@ -88,5 +88,11 @@ class Window:
         """The latest timestamp anything carries: one second before the as-of date begins."""
         return datetime.combine(self.as_of, time()) - timedelta(seconds=1)
 
+    @cached_property
+    def open_days(self) -> list[date]:
+        """Every day the office is open, from the start to the booking horizon."""
+        span = (self.booking_horizon - self.start).days + 1
+        return [d for d in (self.start + timedelta(days=k) for k in range(span)) if is_open(d)]
+
     def days(self) -> int:
         return (self.last_day - self.start).days + 1

@@ -8,6 +8,7 @@ yet scheduled.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -111,17 +112,39 @@ def _visit_type(kind: str, child: bool, codes: list[str], rng) -> int:
     return 5 if treatment.code(codes[0]).minutes <= 40 else 0
 
 
+# Visit dates and dentist columns come from a Kronecker (golden-ratio) sequence indexed by AptNum rather
+# than from independent draws: every day and every dentist then gets almost exactly its share of the
+# appointments, so a large practice never piles 100 visits onto one provider-day (contract
+# D-appointment-06), and chunks stay independent because AptNum is planned (idplan.py).
+GOLDEN = 0.6180339887498949  # frac of the golden ratio: consecutive ids land far apart
+ROOT2 = 0.4142135623730951  # frac of sqrt(2): an independent second coordinate (the dentist)
+
+
+def _spread(index: int, seed: int, step: float) -> float:
+    return (index * step + seed * 0.7548776662466927) % 1.0
+
+
 class _Scheduler:
     """Finds a day, providers and a time for a visit."""
 
     def __init__(self, ctx: Context, patient: Patient, rng):
         self.staff = ctx.staff
+        self.seed = ctx.seed
+        self.open_days = ctx.window.open_days
         self.patient = patient
         self.rng = rng
         self.taken: set[date] = set()  # one visit a day per patient
 
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
+
+    def target(self, apt_num: int, lo: date, hi: date) -> date:
+        """The open day this appointment's place in the sequence falls on, between lo and hi."""
+        days = self.open_days
+        first, last = bisect.bisect_left(days, lo), bisect.bisect_right(days, hi)
+        if first >= last:
+            return lo
+        return days[first + int(_spread(apt_num, self.seed, GOLDEN) * (last - first))]
 
     def book(self, target: date, lo: date, hi: date, kind: str, surgical: bool):
         """The first free day from `target` on (or back from it) when the visit can be seen; None if none."""
@@ -136,39 +159,32 @@ class _Scheduler:
                 day += timedelta(days=direction)
         return None
 
-    def providers(self, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
+    def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
+        column = _spread(apt_num, self.seed, ROOT2)
         if surgical:
-            return self.rng.choice(self.working("specialist", day)).prov_num, None
+            surgeons = self.working("specialist", day)
+            return surgeons[int(column * len(surgeons))].prov_num, None
         dentists = self.working("dentist", day)
-        own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
-        dentist = (own or [self.rng.choice(dentists)])[0].prov_num
+        dentist = dentists[int(column * len(dentists))].prov_num  # a group practice: whoever's column is free
         if kind not in ("hygiene", "new"):
             return dentist, None
         hygienists = self.working("hygienist", day)
         if not hygienists:
             return dentist, None
-        own_hyg = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
-        return dentist, (own_hyg or [self.rng.choice(hygienists)])[0].prov_num
+        own = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
+        return dentist, (own or [self.rng.choice(hygienists)])[0].prov_num
 
     def start_time(self, day: date) -> datetime:
         return calendar.at(day, 8 * 60 + 10 * self.rng.randrange(51))  # 8:00 to 16:20
 
 
-def _visit_days(ctx: Context, patient: Patient, count: int, rng) -> list[date]:
-    """Target dates for a patient's past visits, oldest first."""
+def _past_range(ctx: Context, patient: Patient) -> tuple[date, date]:
+    """The days a patient's past visits may fall on."""
     window = ctx.window
-    person = patient.person
     hi = window.last_day
     lo = max(window.start, min(patient.birthdate + timedelta(days=365), hi))  # nobody visits before age one
-    if person.new_patient:
-        lo += timedelta(days=rng.randrange(max(1, (hi - lo).days - 30)))
-    span = (hi - lo).days
-    share = {2: 0.5, 3: 0.25, 4: 0.6}.get(person.status, 1.0)  # inactive patients stopped coming
-    hi = lo + timedelta(days=int(span * share))
-    days = sorted(lo + timedelta(days=rng.randrange(max(1, (hi - lo).days + 1))) for _ in range(count))
-    if person.new_patient and days:
-        days[0] = lo
-    return days
+    share = {2: 0.5, 3: 0.25, 4: 0.6}.get(patient.person.status, 1.0)  # inactive patients stopped coming
+    return lo, lo + timedelta(days=int((hi - lo).days * share))
 
 
 def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure]]:
@@ -184,47 +200,50 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
     scheduler = _Scheduler(ctx, patient, rng)
     standard = set(rng.sample(range(person.procedures), person.standard_fees))
     fees = iter(k in standard for k in range(person.procedures))  # which procedures carry the usual fee
+    apt_nums = ctx.ids.reserve("appointment", person.appointments)
 
-    plans: list[tuple[str, list[str], date, bool]] = []  # kind, codes, target day, in the future
-    for k, target in enumerate(_visit_days(ctx, patient, past_count, rng)):
-        kind = "new" if k == 0 and person.new_patient else weighted(rng, VISIT_KINDS)
-        plans.append((kind, _codes_for(kind, child, patient.perio, rng), target, False))
+    # (AptNum, target day, future): past visits in date order, then the one booked ahead
+    lo, hi = _past_range(ctx, patient)
+    slots = sorted(((n, scheduler.target(n, lo, hi), False) for n in apt_nums[:past_count]), key=lambda s: s[1])
     if booked_ahead:
-        kind = "hygiene" if rng.random() < 0.6 else "treatment"
-        target = window.as_of + timedelta(days=1 + rng.randrange(calendar.FUTURE_BOOKING_DAYS))
-        plans.append((kind, _codes_for(kind, child, patient.perio, rng), target, True))
+        first_future = window.as_of + timedelta(days=1)
+        slots.append((apt_nums[-1], scheduler.target(apt_nums[-1], first_future, window.booking_horizon), True))
+    plans: list[tuple[str, list[str]]] = []
+    for k, (_, _, future) in enumerate(slots):
+        if future:
+            kind = "hygiene" if rng.random() < 0.6 else "treatment"
+        else:
+            kind = "new" if k == 0 and person.new_patient else weighted(rng, VISIT_KINDS)
+        plans.append((kind, _codes_for(kind, child, patient.perio, rng)))
 
     counts = _procedure_counts(person.procedures, [p[0] for p in plans], person.status == 0, rng)
     first = 1 if person.new_patient and past_count else 0
     kept = set(range(first)) | set(rng.sample(range(first, past_count), person.kept - first))
     visits: list[Visit] = []
-    for k, ((kind, codes, target, future), count) in enumerate(zip(plans, counts)):
+    for k, ((apt_num, target, future), (kind, codes), count) in enumerate(zip(slots, plans, counts)):
         surgical = kind == "treatment" and treatment.is_surgical(codes)
-        lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (window.start,
-                                                                                          window.last_day)
-        day = scheduler.book(target, lo, hi, kind, surgical)
+        span = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (lo, hi)
+        day = scheduler.book(target, *span, kind, surgical)
         if day is None:  # nobody works near that date: book with a dentist instead
             surgical = False
-            day = scheduler.book(target, lo, hi, kind, False) or target
-        prov, hyg = scheduler.providers(day, kind, surgical)
+            day = scheduler.book(target, *span, kind, False) or target
+        prov, hyg = scheduler.providers(apt_num, day, kind, surgical)
         if future:
             status = SCHEDULED
         elif k in kept:
             status = COMPLETE
         else:
             status = weighted(rng, MISSED_STATUSES)
-        visit = Visit(ctx.ids.next("appointment"), kind, status, scheduler.start_time(day), prov, hyg,
-                      _visit_type(kind, child, codes, rng))
+        visit = Visit(apt_num, kind, status, scheduler.start_time(day), prov, hyg, _visit_type(kind, child, codes, rng))
         visit.booked = _booked_at(ctx, visit, rng)
         visit.procedures = _procedures(ctx, visit, treatment.fill(codes, count, rng), fees, rng)
         visits.append(visit)
     visits.sort(key=lambda v: v.start)
     unscheduled = _unscheduled_plan(ctx, visits, counts[len(plans):], child, fees, rng)
-    completed = [v for v in visits if v.status == COMPLETE]
-    if completed and patient.first_visit is None:
-        patient.first_visit = completed[0].day
-    if patient.first_visit is None:
-        patient.first_visit = visits[0].day if visits else None
+    past = [v for v in visits if v.status != SCHEDULED]
+    completed = [v for v in past if v.status == COMPLETE]
+    if patient.first_visit is None and (completed or past):
+        patient.first_visit = (completed or past)[0].day  # the first visit that happened, else the first booked
     if patient.created is None and patient.first_visit:
         patient.created = calendar.at(patient.first_visit, 7 * 60 + rng.randrange(60)) - timedelta(
             days=rng.randrange(1, 21))

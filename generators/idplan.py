@@ -81,9 +81,13 @@ class ChunkIds:
         self._used: dict[str, int] = {}
 
     def next(self, table: str) -> int:
+        return self.reserve(table, 1)[0]
+
+    def reserve(self, table: str, count: int) -> range:
+        """The next `count` ids of a table, consecutive."""
         first, size = self._blocks[table]
         used = self._used.get(table, 0)
-        if used >= size:
+        if used + count > size:
             raise RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
-        self._used[table] = used + 1
-        return first + used
+        self._used[table] = used + count
+        return range(first + used, first + used + count)

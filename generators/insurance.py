@@ -20,6 +20,7 @@ from generators.rng import stream
 
 TABLES = ("carrier", "employer", "insplan", "inssub", "patplan", "benefit")
 PLANS_PER_PATIENT = 0.75
+MAX_PLANS = 15_000
 MIN_EMPLOYERS, MAX_EMPLOYERS = 500, 10_000
 TERMINATION_RATE = 0.06
 MID_WINDOW_START_RATE = 0.2
@@ -62,7 +63,9 @@ def employer_count(patients: int) -> int:
 
 
 def plan_count(patients: int) -> int:
-    return max(50, math.ceil(patients * PLANS_PER_PATIENT))
+    """Enough plans for every PatPlanNum of a practice of up to 20,000 patients to name one (see the module
+    docstring); beyond that the plan table stops growing with the patients."""
+    return max(50, min(MAX_PLANS, math.ceil(patients * PLANS_PER_PATIENT)))
 
 
 def emit_reference(ctx: Context) -> None:

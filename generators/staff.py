@@ -18,6 +18,7 @@ from generators.reference.definitions import SPECIALTY_GENERAL, SPECIALTY_HYGIEN
 DENTIST_DAY_CAPACITY = 16  # appointments a dentist's column holds on a typical day
 MIN_DENTISTS, MAX_DENTISTS = 4, 9
 PROVIDER_DAY_BUDGET = 9_500  # contract: at most 10,000 distinct (date, ProvNum) since 2023-01-01
+SURGICAL_SHARE = 0.045  # appointments that go to the oral surgeon (treatment visits x surgery share)
 
 
 @dataclass
@@ -103,6 +104,12 @@ def dentist_count(appointments: int, open_days: int) -> int:
     return max(MIN_DENTISTS, min(MAX_DENTISTS, needed))
 
 
+def specialist_days(appointments: int, open_days: int) -> int:
+    """Days a week the oral surgeon visits: enough for about 30 surgical visits a day."""
+    per_week = SURGICAL_SHARE * appointments / max(open_days / 5, 1)
+    return max(1, min(5, math.ceil(per_week / 30)))
+
+
 def _weekdays(index: int, days_per_week: int) -> frozenset[int]:
     """A rotating pattern so that every weekday is covered by someone."""
     return frozenset((index + k) % 5 for k in range(days_per_week))
@@ -131,7 +138,7 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
         providers.append(Provider(len(providers) + 1, "hygienist", first, last, SPECIALTY_HYGIENIST,
                                   _weekdays(i + 2, 4)))
     providers.append(Provider(len(providers) + 1, "specialist", *SPECIALIST_NAME, SPECIALTY_ORAL_SURGERY,
-                              frozenset({2})))
+                              _weekdays(2, specialist_days(appointments, open_days))))
     providers.append(Provider(len(providers) + 1, "retired", *RETIRED_NAME, SPECIALTY_GENERAL, active=False))
     _fit_budget(providers, window)
 
