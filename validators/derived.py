@@ -34,6 +34,7 @@ D-appointment-01, D-patient-03, D-procedurelog-03 and D-payment-02 is checked on
 from __future__ import annotations
 
 from generators import schema
+from generators.engine import PHASES
 from validators.base import Check
 from validators.structure import staged
 
@@ -42,13 +43,7 @@ NOW = ":as_of_ts"  # dbt's "now": nothing may be stamped on or after the as-of d
 FLOOR = "DATE '2023-01-01'"  # G-01: the staging date floor
 
 # The raw tables the generator fills (clinic stays empty on purpose: G-03).
-FILLED = (
-    "userod", "provider", "operatory", "procedurecode", "definition", "feesched", "fee", "zipcode", "patient",
-    "patientnote", "patientlink", "carrier", "employer", "insplan", "inssub", "patplan", "benefit",
-    "appointmenttype", "appointment", "procedurelog", "procnote", "recalltype", "recalltrigger", "recall", "claim",
-    "claimproc", "claimpayment", "payment", "paysplit", "adjustment", "commlog", "document", "referral",
-    "refattach", "task", "etl_load_status",
-)
+FILLED = tuple(t for _, tables in PHASES for t in tables if t != "clinic")
 MIN_ID = {"appointmenttype": 0}  # AppointmentTypeNum 0 is a legal id (D-appointmenttype-01)
 
 # G-11 audit columns that no ERROR R-line already requires to be set (staging clean_date also drops 0001-01-01).
