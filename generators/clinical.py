@@ -175,7 +175,8 @@ class _Scheduler:
         return dentist, (own or [self.rng.choice(hygienists)])[0].prov_num
 
     def start_time(self, day: date) -> datetime:
-        return calendar.at(day, 8 * 60 + 10 * self.rng.randrange(51))  # 8:00 to 16:20
+        first, last = self.staff.opening_minutes
+        return calendar.at(day, first + 10 * self.rng.randrange((last - first) // 10 + 1))
 
 
 def _past_range(ctx: Context, patient: Patient) -> tuple[date, date]:

@@ -64,6 +64,7 @@ class Staff:
     providers: list[Provider]
     users: list[User]
     operatories: list[Operatory]
+    opening_minutes: tuple[int, int] = (8 * 60, 16 * 60 + 20)  # first and last appointment start of a day
     _active_by_role: dict = field(default_factory=dict, repr=False)  # filled on first use; staff never change
     _users_by_role: dict = field(default_factory=dict, repr=False)
     _working: dict = field(default_factory=dict, repr=False)
@@ -107,7 +108,7 @@ def dentist_count(appointments: int, open_days: int) -> int:
 def specialist_days(appointments: int, open_days: int) -> int:
     """Days a week the oral surgeon visits: enough for about 30 surgical visits a day."""
     per_week = SURGICAL_SHARE * appointments / max(open_days / 5, 1)
-    return max(1, min(5, math.ceil(per_week / 30)))
+    return max(1, min(3, math.ceil(per_week / 30)))
 
 
 def _weekdays(index: int, days_per_week: int) -> frozenset[int]:
@@ -141,6 +142,9 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
                               _weekdays(2, specialist_days(appointments, open_days))))
     providers.append(Provider(len(providers) + 1, "retired", *RETIRED_NAME, SPECIALTY_GENERAL, active=False))
     _fit_budget(providers, window)
+    per_dentist_day = appointments / max(open_days * n_dentists * 0.8, 1)
+    # Busy practices open longer: the contract allows 10 appointments per distinct start hour on average.
+    hours = (7 * 60, 17 * 60 + 50) if per_dentist_day > 45 else (8 * 60, 16 * 60 + 20)
 
     operatories: list[Operatory] = []
     for p in providers:
@@ -162,7 +166,7 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
              for p in providers]
     for role, name in STAFF_USERS:
         users.append(User(len(users) + 1, name, role))
-    return Staff(providers, users, operatories)
+    return Staff(providers, users, operatories, hours)
 
 
 def _fit_budget(providers: list[Provider], window: calendar.Window) -> None:
