@@ -76,6 +76,7 @@ class GeneratorConfig:
     shard: tuple[int, int] | None = None  # (k, n): only the k-th of n slices of the patients
     reset: bool = False
     validate_only: bool = False
+    dry_run: bool = False
 
     @property
     def target(self) -> str:
@@ -113,13 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--validate-only", action="store_true", help="run the validators on the existing data; write nothing"
     )
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the plan (target, rows per table, dates, estimated time); touch nothing")
     return parser
 
 
 def read_env_file(path: Path) -> dict[str, tuple[str, str]]:
     """KEY=VALUE lines of a .env_demo file -> {key: (value, where)}; unknown keys are an error."""
     values = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ConfigError(f"{path}: cannot read it ({reason}); check its permissions or pass --env-file") from None
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -250,6 +260,12 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if start >= as_of:
         raise ConfigError(f"start date {start} must be before the as-of date {as_of}; use an earlier --start-date")
 
+    from generators import limits  # late: the generator package is only needed once the values parse
+
+    trouble = limits.problems(patients, appointments, procedures, start, as_of)
+    if trouble:
+        raise ConfigError(trouble[0])
+
     db_name = value("db_name").strip()
     if db_name != DEMO_DB_NAME and not db_name.startswith(DEMO_DB_NAME + "_"):
         raise ConfigError(
@@ -283,4 +299,5 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         shard=shard,
         reset=args.reset,
         validate_only=args.validate_only,
+        dry_run=args.dry_run,
     )

@@ -101,6 +101,11 @@ def _create_database(config: GeneratorConfig) -> bool:
     return True
 
 
+def connection_lost(config: GeneratorConfig, exc: psycopg2.Error) -> str:
+    return (f"lost the connection to PostgreSQL ({_describe(config)}): {_scrub(exc, config)}; "
+            f"the run was rolled back and nothing was written")
+
+
 def privilege_error(config: GeneratorConfig, exc: psycopg2.Error) -> str:
     return (f"missing privilege ({_describe(config)}): {_scrub(exc, config)}; "
             f"run as the owner of schema raw or grant access")
@@ -122,12 +127,44 @@ def drop_database(config: GeneratorConfig) -> None:
         admin.close()
 
 
-def begin_run(conn) -> None:
-    """Start the run's transaction and make sure no other run writes the same database meanwhile."""
+class Busy(Exception):
+    """Another run is writing the same database; the message names it."""
+
+
+def begin_run(conn, shard: tuple[int, int] | None = None) -> None:
+    """Start the run's transaction, first making sure no other run writes the same database meanwhile.
+
+    A whole run holds the run lock alone; shards share it (they may load together) and each holds its own
+    slice's lock. Nothing waits: a taken lock refuses the run at once, naming the run that holds it.
+    """
     with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (RUN_LOCK_KEY,))
+        if shard is None:
+            cur.execute("SELECT pg_try_advisory_xact_lock(%s)", (RUN_LOCK_KEY,))
+            granted = cur.fetchone()[0]
+        else:
+            cur.execute("SELECT pg_try_advisory_xact_lock_shared(%s) AND pg_try_advisory_xact_lock(%s)",
+                        (RUN_LOCK_KEY, RUN_LOCK_KEY + shard[0]))
+            granted = cur.fetchone()[0]
+        if not granted:
+            raise Busy(_holder(cur))
         cur.execute("SET LOCAL synchronous_commit = off")
         cur.execute("SET LOCAL work_mem = '256MB'")  # validators hash whole key sets (see validators/base.py)
+
+
+def _holder(cur) -> str:
+    """Who holds a generator lock on this database: process id, client, user and start time."""
+    cur.execute("""SELECT a.pid, coalesce(host(a.client_addr), 'local socket'), a.usename,
+                          to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS')
+                   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                   WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()
+                     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   ORDER BY a.xact_start LIMIT 1""")
+    row = cur.fetchone()
+    if row is None:
+        return "another generator run is writing this database; try again when it has finished"
+    pid, client, user, since = row
+    return (f"another generator run is writing this database (server process {pid}, user {user} from {client}, "
+            f"started {since}); try again when it has finished")
 
 
 def apply_schema(conn, config: GeneratorConfig) -> None:

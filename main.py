@@ -1,28 +1,48 @@
 """python main.py [options]: fill schema raw of an opendental_demo database with a synthetic practice.
 
-Exit codes: 0 done, 1 a validator failed (nothing was written), 2 bad input or the database cannot be
-used as asked (nothing was written), 130 interrupted (nothing was written).
+Exit codes: 0 done; 1 a validator failed; 2 bad input, refused, database unreachable or lost, or the run was
+interrupted (Ctrl-C, SIGTERM). Whenever the exit code is not 0, nothing was written.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
+from contextlib import contextmanager
 
 import psycopg2.errors
 
 import loader
 from config import ConfigError, GeneratorConfig, load_config
-from generators import engine, schema
+from generators import engine, limits, schema
 from report import Console
 from validators import suite
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 GENERATED_TABLES = [t for _, tables in engine.PHASES for t in tables if t != "etl_load_status"]
 
 
 class Refused(Exception):
     """The run would mix old and new rows, or the schema is unusable."""
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM stops a run the way Ctrl-C does: rolled back, one line, no traceback."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         console.error(str(exc))
         return EXIT_USAGE
+    if config.dry_run:
+        return dry_run(config, console)
     if config.validate_only:
         return validate_only(config, console)
-    return generate(config, console)
+    with _sigterm_interrupts():
+        return generate(config, console)
 
 
 def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int]) -> None:
@@ -81,9 +104,31 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
     return counts
 
 
+def dry_run(config: GeneratorConfig, console: Console) -> int:
+    """The plan of a run, without connecting anywhere: reference rows exactly, the rest from one chunk."""
+    console.banner(config)
+    run = engine.prepare(config)
+    counts = {t: run.ctx.sinks.count(t) for t in engine.REFERENCE_TABLES}
+    sample = engine.chunk_rows(run, 0)
+    scale = config.num_patients / run.patients_in(0)
+    for table in GENERATED_TABLES:
+        if table not in counts:
+            counts[table] = round(sample.get(table, (0, ""))[0] * scale)
+    counts.update(patient=config.num_patients, appointment=config.num_appointments,
+                  procedurelog=config.num_procedures, etl_load_status=len(GENERATED_TABLES))
+    console.plan(config, [(phase, {t: counts[t] for t in tables}) for phase, tables in engine.PHASES],
+                 limits.estimated_seconds(config.num_patients, config.workers))
+    run.ctx.sinks.close()
+    return EXIT_OK
+
+
 def generate(config: GeneratorConfig, console: Console) -> int:
     started = time.perf_counter()
     console.banner(config)
+    estimate = limits.estimated_seconds(config.num_patients, config.workers)
+    if estimate > 60:
+        console.note(f"{config.num_patients:,} patients with {config.workers} workers take about "
+                     f"{estimate / 60:.0f} minutes")
     try:
         conn, created = loader.connect(config)
     except loader.DatabaseError as exc:
@@ -92,7 +137,7 @@ def generate(config: GeneratorConfig, console: Console) -> int:
     committed = False
     run = None
     try:
-        loader.begin_run(conn)
+        loader.begin_run(conn, config.shard)
         loader.apply_schema(conn, config)
         run = engine.prepare(config)
         chunks = engine.shard_chunks(len(run.chunks), config.shard)
@@ -122,6 +167,13 @@ def generate(config: GeneratorConfig, console: Console) -> int:
     except Refused as exc:
         console.error(str(exc))
         return EXIT_USAGE
+    except loader.Busy as exc:
+        console.error(f"database {config.db_name}: {exc}")
+        return EXIT_USAGE
+    except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+        console.end_progress()
+        console.error(loader.connection_lost(config, exc))
+        return EXIT_USAGE
     except loader.DatabaseError as exc:
         console.error(str(exc))
         return EXIT_USAGE
@@ -130,8 +182,8 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.end_progress()
-        console.error("interrupted; nothing was written")
-        return EXIT_INTERRUPTED
+        console.error("interrupted; the run was rolled back and nothing was written")
+        return EXIT_USAGE
     finally:
         conn.close()  # without a commit, PostgreSQL discards everything the run did
         if run is not None:

@@ -55,6 +55,19 @@ class Console:
         self._print(f"Seed: {config.seed}")
         self._print(RULE)
 
+    def plan(self, config: GeneratorConfig, phases, seconds: float) -> None:
+        """What a run would write (--dry-run): per phase, per table, the expected rows."""
+        self._print("Dry run: nothing is connected to or written.")
+        for number, (phase, counts) in enumerate(phases, start=1):
+            self._print()
+            self._print(f"[Phase {number}] {phase}")
+            for table, count in counts.items():
+                self._print(f"  {table:<30}: {count:>10,}")
+        total = sum(c for _, counts in phases for c in counts.values())
+        self._print()
+        self._print(f"  {'TOTAL (about)':<30}: {total:>10,}")
+        self._print(f"Estimated time with {config.workers} workers: about {seconds:,.0f} s")
+
     def progress(self, done: int, total: int) -> None:
         now = time.perf_counter()
         if self._progress_started is None:

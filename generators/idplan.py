@@ -91,3 +91,19 @@ class ChunkIds:
             raise RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
         self._used[table] = used + count
         return range(first + used, first + used + count)
+
+
+def largest_id(patients: int, appointments: int, procedures: int, offsets: dict[str, int]) -> tuple[str, int]:
+    """The table with the largest id a run of this size can reach, and that id (an upper bound).
+
+    The bounds grow linearly with visits and procedures, so one household holding the average patient's
+    share, insured twice, scaled by the number of patients, bounds every table.
+    """
+    from generators.census import Person  # late: the census is only needed for this estimate
+
+    person = Person(1, 0, "adult", 0, 0, 0, True, appointments=-(-appointments // patients),
+                    procedures=-(-procedures // patients))
+    household = Household(0, [person], insured=True, dual=True)
+    need = {t: offsets.get(t, 0) + patients * bound for t, bound in household_bounds(household).items()}
+    table = max(need, key=need.get)
+    return table, need[table]

@@ -185,7 +185,7 @@ def failing_validator(monkeypatch) -> dict:
 
 
 LATE = 150  # of the 200 patients of SMALL: households are generated one by one, fail three quarters of the way
-# failure -> (how to inject it, the run's arguments, what the run does: raises RuntimeError / exits 1 / exits 130)
+# failure -> (how to inject it, the run's arguments, what the run does: raises RuntimeError / exits 1 / exits 2)
 FAILURES = {
     "supporting.emit raises": (lambda mp: fail_after(mp, supporting, "emit", LATE, RuntimeError), SMALL, "raise"),
     "financial.settle raises": (lambda mp: fail_after(mp, financial, "settle", LATE, RuntimeError), SMALL, "raise"),
@@ -194,7 +194,7 @@ FAILURES = {
     "validator fails after the last phase": (failing_validator, OTHER_SEED, 1),
     # in-process: a Ctrl-C reaches the main process (workers ignore SIGINT and are terminated by it)
     "ctrl-c in supporting.emit": (lambda mp: fail_after(mp, supporting, "emit", LATE, KeyboardInterrupt),
-                                  SMALL + ("--workers", 1), 130),
+                                  SMALL + ("--workers", 1), 2),
 }
 SCENARIOS = ("empty database", "empty raw schema", "filled, with --reset", "created by the run")
 

@@ -1,0 +1,44 @@
+"""What a run of a given size and window needs, checked before anything starts.
+
+The dbt models cast ids to int4 and read dates up to 2030-12-31, and the contract caps a dentist's day at
+100 appointments; settings that cannot fit are refused with the largest value that does.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generators import idplan, staff
+from generators.calendar import Window
+from generators.context import CLAIM_PAYMENT_ID_OFFSET
+
+LAST_DATE = date(2030, 12, 31)  # dim_date ends here; procedures are tested against it (contract G-15)
+BUSIEST_DENTIST_DAY = 80  # average appointments per dentist-day we allow: leaves room under the contract's 100
+SECONDS_PER_PATIENT = 0.0025  # one worker, measured with tools/benchmark.py (about 1.3 ms with two)
+
+
+def problems(patients: int, appointments: int, procedures: int, start: date, as_of: date) -> list[str]:
+    """One line per setting that cannot work, saying what fits instead."""
+    found = []
+    window = Window(start, as_of)
+    if window.booking_horizon > LAST_DATE:
+        found.append(f"as-of {as_of} books appointments up to {window.booking_horizon}, past {LAST_DATE} (the "
+                     f"last date the dbt models know); use an as-of date up to 2030-09-01")
+    table, largest = idplan.largest_id(patients, appointments, procedures,
+                                       {"claimpayment": CLAIM_PAYMENT_ID_OFFSET})
+    if largest > idplan.INT4_MAX:
+        fits = int(patients * (idplan.INT4_MAX - CLAIM_PAYMENT_ID_OFFSET) / largest)
+        found.append(f"{patients:,} patients with {appointments:,} appointments and {procedures:,} procedures need "
+                     f"{table} ids up to {largest:,}, past the int4 range the dbt models cast ids to; at the same "
+                     f"ratios at most {fits:,} patients fit")
+    dentist_days = len(window.open_days) * staff.MAX_DENTISTS * 0.8
+    if appointments > dentist_days * BUSIEST_DENTIST_DAY:
+        fits = int(dentist_days * BUSIEST_DENTIST_DAY)
+        found.append(f"{appointments:,} appointments between {start} and {as_of} would put more than "
+                     f"{BUSIEST_DENTIST_DAY} on a dentist's day (the contract allows 100); at most {fits:,} fit, "
+                     f"or use an earlier --start-date")
+    return found
+
+
+def estimated_seconds(patients: int, workers: int) -> float:
+    return 3 + patients * SECONDS_PER_PATIENT / max(1, min(workers, 4)) ** 0.9
