@@ -195,7 +195,7 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if args.env_file and not env_path.is_absolute():
         env_path = cwd / env_path
     file_values = {}
-    if env_path.is_file():
+    if env_path.is_file() or (args.env_file and env_path.exists()):
         file_values = read_env_file(env_path)
     elif args.env_file:
         raise ConfigError(f"--env-file {args.env_file}: no such file; copy .env_demo.template to create one")
