@@ -61,7 +61,8 @@ DEFAULTS = {
 
 @dataclass(frozen=True)
 class GeneratorConfig:
-    db_host: str = "localhost"
+    db_host: str = "localhost"  # "embedded": the private server of server.py
+    db_host_configured: bool = False  # set by the command line, the environment or .env_demo
     db_port: int = 5432
     db_name: str = DEMO_DB_NAME
     db_user: str = "postgres"
@@ -77,6 +78,9 @@ class GeneratorConfig:
     reset: bool = False
     validate_only: bool = False
     dry_run: bool = False
+    output_csv: str | None = None  # write CSV files to this folder instead of loading a database
+    dbt_profile: str | None = None  # also write the dbt target into this profiles.yml
+    verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
 
     @property
     def target(self) -> str:
@@ -116,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--dry-run", action="store_true",
                         help="print the plan (target, rows per table, dates, estimated time); touch nothing")
+    parser.add_argument("--output", nargs=2, metavar=("FORMAT", "DIR"),
+                        help="write the tables as files instead of loading a database: --output csv DIR")
+    parser.add_argument("--dbt-profile", metavar="PATH", help="write the dbt target for the result into this "
+                                                              "profiles.yml (other targets are kept)")
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("--quiet", action="store_true", help="print only errors and the final summary")
+    noise.add_argument("--verbose", action="store_true", help="also print per-table timings")
     return parser
 
 
@@ -275,6 +286,15 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if not re.fullmatch(r"[A-Za-z0-9_]+", db_name):
         raise ConfigError(f"{where('db_name')} {db_name!r} may only contain letters, digits and underscores")
     host = value("db_host").strip()
+    output_csv = None
+    if args.output:
+        kind, folder = args.output
+        if kind.lower() != "csv":
+            raise ConfigError(f"--output {kind}: the only format is csv; use --output csv DIR")
+        if args.validate_only or args.reset or args.shard:
+            raise ConfigError("--output csv writes files and touches no database: drop --validate-only, --reset "
+                              "and --shard")
+        output_csv = folder
     user = value("db_user").strip()
     if not host:
         raise ConfigError(f"{where('db_host')} is empty; pass e.g. --db-host localhost")
@@ -285,6 +305,7 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
 
     return GeneratorConfig(
         db_host=host,
+        db_host_configured=not where("db_host").startswith("the default"),
         db_port=port,
         db_name=db_name,
         db_user=user,
@@ -300,4 +321,7 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         reset=args.reset,
         validate_only=args.validate_only,
         dry_run=args.dry_run,
+        output_csv=output_csv,
+        dbt_profile=args.dbt_profile,
+        verbosity=0 if args.quiet else 2 if args.verbose else 1,
     )

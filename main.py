@@ -1,5 +1,8 @@
 """python main.py [options]: fill schema raw of an opendental_demo database with a synthetic practice.
 
+`python main.py --output csv DIR` writes the same rows as CSV files instead; `python main.py server status`
+and `python main.py server stop` look after the embedded PostgreSQL (server.py).
+
 Exit codes: 0 done; 1 a validator failed; 2 bad input, refused, database unreachable or lost, or the run was
 interrupted (Ctrl-C, SIGTERM). Whenever the exit code is not 0, nothing was written.
 """
@@ -10,10 +13,14 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg2.errors
 
+import export
+import handoff
 import loader
+import server
 from config import ConfigError, GeneratorConfig, load_config
 from generators import engine, limits, schema
 from report import Console
@@ -46,18 +53,32 @@ def _sigterm_interrupts():
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["server"]:
+        return server.main(argv[1:], sys.stdout)
     console = Console()
     try:
         config = load_config(argv)
     except ConfigError as exc:
         console.error(str(exc))
         return EXIT_USAGE
+    console = Console(verbosity=config.verbosity)
     if config.dry_run:
         return dry_run(config, console)
+    if config.output_csv:
+        with _sigterm_interrupts():
+            return export_csv(config, console)
+    try:
+        if config.dbt_profile:
+            handoff.check_profile(Path(config.dbt_profile).expanduser())
+        config, server_line = server.resolve(config)
+    except (server.ServerError, handoff.ProfileError) as exc:
+        console.error(str(exc))
+        return EXIT_USAGE
     if config.validate_only:
-        return validate_only(config, console)
+        return validate_only(config, console, server_line)
     with _sigterm_interrupts():
-        return generate(config, console)
+        return generate(config, console, server_line)
 
 
 def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int]) -> None:
@@ -79,29 +100,41 @@ def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[i
                       f"({', '.join(sorted(loaded_reference)[:3])}, ...); empty it with a --reset run first")
 
 
-def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console) -> dict[str, int]:
-    """COPY the reference rows (unless a later shard) and every chunk, in chunk order; returns row counts."""
+def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console):
+    """COPY the reference rows (unless a later shard) and every chunk, in chunk order.
+
+    Returns the row count and the load time (COPY and key building, in seconds) per table."""
     counts = dict.fromkeys(GENERATED_TABLES, 0)
+    seconds = dict.fromkeys(GENERATED_TABLES, 0.0)
     bulk = config.shard is None  # a fresh, exclusive load: indexes are rebuilt afterwards
     if bulk:
         loader.drop_primary_keys(conn, GENERATED_TABLES)
+    progress = console.progress(engine.PHASES, sum(run.patients_in(c) for c in chunks))
     if config.shard is None or config.shard[0] == 1:
         for table in engine.REFERENCE_TABLES:
+            started = time.perf_counter()
             counts[table] = loader.copy_rows(conn, run.ctx.sinks[table])
-    total = sum(run.patients_in(c) for c in chunks)
+            seconds[table] += time.perf_counter() - started
+            progress.add(table, counts[table])
     done = 0
     for index, rows in engine.generate_chunks(run, chunks, config.workers):
         for table, (count, text) in rows.items():
+            started = time.perf_counter()
             loader.copy_text(conn, table, text)
+            seconds[table] += time.perf_counter() - started
             counts[table] += count
+            progress.add(table, count)
         done += run.patients_in(index)
-        console.progress(done, total)
-    console.end_progress()
+        progress.patients_done(done)
     if bulk:
-        loader.add_primary_keys(conn, GENERATED_TABLES)
+        console.status("Building primary keys...")
+        for table in GENERATED_TABLES:
+            started = time.perf_counter()
+            loader.add_primary_keys(conn, [table])
+            seconds[table] += time.perf_counter() - started
     loader.write_load_status(conn, GENERATED_TABLES, run.ctx.window.end_of_data)
     counts["etl_load_status"] = len(GENERATED_TABLES)
-    return counts
+    return counts, seconds
 
 
 def dry_run(config: GeneratorConfig, console: Console) -> int:
@@ -122,9 +155,47 @@ def dry_run(config: GeneratorConfig, console: Console) -> int:
     return EXIT_OK
 
 
-def generate(config: GeneratorConfig, console: Console) -> int:
+def export_csv(config: GeneratorConfig, console: Console) -> int:
+    """--output csv DIR: the rows of a database run with the same settings, as files; no database is used."""
     started = time.perf_counter()
     console.banner(config)
+    folder = Path(config.output_csv)
+    existed = folder.exists()
+    try:
+        counts = export.write(config, console)
+    except export.ExportError as exc:
+        console.error(str(exc))
+        return EXIT_USAGE
+    except OSError as exc:
+        export.remove(folder, existed)
+        console.error(f"cannot write to {folder}: {exc.strerror}; pass --output csv with a writable folder")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        export.remove(folder, existed)
+        console.error(f"interrupted; the partial files in {folder} were removed")
+        return EXIT_USAGE
+    console.summary(counts, time.perf_counter() - started)
+    console.exported(str(folder), len(list(folder.glob("*.csv"))))
+    return EXIT_OK
+
+
+def _hand_off(config: GeneratorConfig, console: Console) -> None:
+    path = None
+    if config.dbt_profile:
+        path = Path(config.dbt_profile).expanduser()
+        try:
+            handoff.write_profile(path, config)
+        except OSError as exc:  # checked before the run, so only a race gets here; the data is loaded
+            console.error(f"the data was loaded, but {path} could not be written ({exc.strerror}); "
+                          f"copy the target printed below into it")
+            path = None
+    console.handoff(config, handoff.profile_text(config), handoff.psql_command(config), handoff.uri(config),
+                    str(path) if path else None)
+
+
+def generate(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
+    started = time.perf_counter()
+    console.banner(config, server_line)
     estimate = limits.estimated_seconds(config.num_patients, config.workers)
     if estimate > 60:
         console.note(f"{config.num_patients:,} patients with {config.workers} workers take about "
@@ -144,14 +215,16 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         _check_target(conn, config, run, chunks)
         if config.reset:
             loader.empty_raw_tables(conn)
-        counts = _load(conn, config, run, chunks, console)
+        counts, seconds = _load(conn, config, run, chunks, console)
         loader.analyze(conn, schema.tables())
+        if config.shard is None:
+            console.status("Validating...")
         results = suite.run_all(conn, config) if config.shard is None else {}
         failed = any(r.failed for phase_results in results.values() for r in phase_results)
         for number, (phase, tables) in enumerate(engine.PHASES, start=1):
             console.phase(number, phase)
             for table in tables:
-                console.generated(table, counts[table])
+                console.generated(table, counts[table], seconds.get(table))
             if phase in results:
                 console.validation(results[phase])
         if config.shard is not None:
@@ -163,6 +236,7 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         conn.commit()
         committed = True
         console.summary(counts, time.perf_counter() - started)
+        _hand_off(config, console)
         return EXIT_OK
     except Refused as exc:
         console.error(str(exc))
@@ -171,7 +245,6 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         console.error(f"database {config.db_name}: {exc}")
         return EXIT_USAGE
     except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-        console.end_progress()
         console.error(loader.connection_lost(config, exc))
         return EXIT_USAGE
     except loader.DatabaseError as exc:
@@ -181,7 +254,6 @@ def generate(config: GeneratorConfig, console: Console) -> int:
         console.error(loader.privilege_error(config, exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        console.end_progress()
         console.error("interrupted; the run was rolled back and nothing was written")
         return EXIT_USAGE
     finally:
@@ -192,7 +264,9 @@ def generate(config: GeneratorConfig, console: Console) -> int:
             loader.drop_database(config)  # the database did not exist before this run
 
 
-def validate_only(config: GeneratorConfig, console: Console) -> int:
+def validate_only(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
+    if server_line:
+        console.note(f"server: {server_line}")
     try:
         conn, _ = loader.connect(config, create_missing=False)
     except loader.DatabaseError as exc:

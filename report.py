@@ -1,6 +1,8 @@
 """Console output: the banner, a line per table, validator results, the final counts and timings.
 
-On a terminal a live progress line shows patients simulated per second; in logs and CI it is silent.
+Verbosity 0 (--quiet) prints only errors, failed validators and the final summary; 2 (--verbose) adds
+per-table load times. While rows are generated, a terminal shows a live display per phase (rows, rows/s,
+time left), redrawn in place; anything else (CI, logs) gets a plain line at each quarter instead.
 """
 
 from __future__ import annotations
@@ -23,31 +25,127 @@ LABELS = {
     "paysplit": "payment splits", "adjustment": "adjustments", "commlog": "communication logs",
     "document": "documents", "referral": "referrals", "refattach": "referral attachments", "task": "tasks",
     "etl_load_status": "ETL load status rows",
+    "codegroup": "code groups", "autocode": "auto codes", "claimform": "claim forms", "pharmacy": "pharmacies",
+    "pharmclinic": "pharmacy links", "allergydef": "allergy definitions", "diseasedef": "problem definitions",
+    "medication": "medications", "rxdef": "prescription templates", "rxnorm": "RxNorm codes",
+    "sheetdef": "form definitions", "sheetfielddef": "form field definitions", "usergroup": "user groups",
+    "usergroupattach": "user group members", "apptview": "appointment views",
+    "userodapptview": "users' appointment views", "userodpref": "user preferences", "tasklist": "task lists",
+    "employee": "employees", "program": "program links", "programproperty": "program properties",
+    "disease": "patient problems", "allergy": "patient allergies", "rxpat": "prescriptions",
+    "toothinitial": "initial tooth states", "sheet": "filled forms", "sheetfield": "form fields",
+    "entrylog": "entry log rows", "insverify": "insurance verifications",
+    "insverifyhist": "insurance verification history rows", "insbluebook": "blue book entries",
+    "insbluebooklog": "blue book log rows", "schedule": "schedule blocks", "scheduleop": "schedule operatories",
+    "histappointment": "appointment history rows", "perioexam": "perio exams", "periomeasure": "perio measures",
+    "laboratory": "laboratories", "labcase": "lab cases", "timeadjust": "time adjustments",
+    "treatplan": "treatment plans", "treatplanattach": "treatment plan procedures",
+    "treatplanparam": "treatment plan print settings", "proctp": "printed treatment plan lines",
+    "procgroupitem": "group note procedures", "procmultivisit": "multi-visit procedures",
+    "claimtracking": "claim tracking rows", "claimsnapshot": "claim snapshots", "eobattach": "EOB attachments",
+    "statement": "statements", "statementprod": "statement lines", "taskhist": "task history rows",
+    "tasknote": "task notes", "tasksubscription": "task subscriptions", "taskunread": "unread task marks",
 }
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+class Progress:
+    """Rows generated and loaded so far, per phase, as chunks of patients complete."""
+
+    REDRAW_SECONDS = 0.2
+
+    def __init__(self, console: Console, phases: list[tuple[str, list[str]]], patients: int):
+        self.console = console
+        self.phase_of = {table: phase for phase, tables in phases for table in tables}
+        self.rows = {phase: 0 for phase, _ in phases}
+        self.patients = patients
+        self.done = 0
+        self.started = time.perf_counter()
+        self.drawn_lines = 0
+        self.last_draw = 0.0
+        self.next_quarter = 1
+
+    def add(self, table: str, count: int) -> None:
+        self.rows[self.phase_of.get(table, next(iter(self.rows)))] += count
+
+    def patients_done(self, done: int) -> None:
+        self.done = done
+        if self.console.verbosity == 0:
+            return
+        now = time.perf_counter()
+        if self.console.live:
+            if now - self.last_draw >= self.REDRAW_SECONDS or done >= self.patients:
+                self._draw(now)
+        elif done * 4 >= self.next_quarter * self.patients:
+            while done * 4 >= self.next_quarter * self.patients:
+                self.next_quarter += 1
+            self.console._print(f"  {self._headline(now)}")
+
+    def _headline(self, now: float) -> str:
+        elapsed = max(now - self.started, 1e-6)
+        rows = sum(self.rows.values())
+        left = elapsed * (self.patients - self.done) / self.done if self.done else 0.0
+        tail = "done" if self.done >= self.patients else f"about {_duration(left)} left"
+        return (f"Patients {self.done:,}/{self.patients:,} ({self.done * 100 // max(self.patients, 1)}%), "
+                f"{rows:,} rows, {rows / elapsed:,.0f} rows/s, {tail}")
+
+    def _draw(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-6)
+        lines = [self._headline(now)]
+        lines += [f"  {phase:<12} {rows:>12,} rows  {rows / elapsed:>10,.0f} rows/s"
+                  for phase, rows in self.rows.items()]
+        out = self.console.out
+        if self.drawn_lines:
+            out.write(f"\x1b[{self.drawn_lines}F")  # back to the first line of the previous drawing
+        out.write("".join(f"\x1b[2K{line}\n" for line in lines))
+        out.flush()
+        self.drawn_lines = len(lines)
+        self.last_draw = now
+
+
 class Console:
-    def __init__(self, out=None, err=None):
+    def __init__(self, out=None, err=None, verbosity: int = 1):
         self.out = out or sys.stdout
         self.err = err or sys.stderr
+        self.verbosity = verbosity
         self.live = hasattr(self.out, "isatty") and self.out.isatty()
-        self._progress_started: float | None = None
-        self._progress_shown = False
 
     def _print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
+    def _say(self, text: str = "") -> None:
+        """A line of the normal output, left out under --quiet."""
+        if self.verbosity:
+            self._print(text)
+
     def note(self, message: str) -> None:
-        self._print(f"note: {message}")
+        self._say(f"note: {message}")
+
+    def progress(self, phases, patients: int) -> Progress:
+        return Progress(self, phases, patients)
+
+    def status(self, message: str) -> None:
+        """A passing step (building keys, validating): a plain line, or in verbose mode with its time."""
+        self._say(message)
 
     def error(self, message: str) -> None:
         print(f"error: {message}", file=self.err, flush=True)
 
-    def banner(self, config: GeneratorConfig) -> None:
+    def banner(self, config: GeneratorConfig, server: str | None = None) -> None:
+        if not self.verbosity:
+            return
         self._print(RULE)
         self._print("DENTAL PRACTICE SYNTHETIC DATA GENERATOR")
         self._print(RULE)
-        self._print(f"Target database: {config.db_name} ({config.db_user}@{config.db_host}:{config.db_port})")
+        if config.output_csv:
+            self._print(f"Output: CSV files in {config.output_csv} (no database)")
+        else:
+            self._print(f"Target database: {config.db_name} ({config.db_user}@{config.db_host}:{config.db_port})")
+        if server:
+            self._print(f"Server: {server}")
         self._print(f"Date range: {config.start_date} to {config.as_of}")
         self._print(f"Patients: {config.num_patients:,}")
         self._print(f"Appointments: {config.num_appointments:,}")
@@ -68,36 +166,24 @@ class Console:
         self._print(f"  {'TOTAL (about)':<30}: {total:>10,}")
         self._print(f"Estimated time with {config.workers} workers: about {seconds:,.0f} s")
 
-    def progress(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if self._progress_started is None:
-            self._progress_started = now
-        if not self.live or (done < total and done % 250):
-            return
-        rate = done / max(now - self._progress_started, 1e-6)
-        print(f"\rSimulating patients: {done:,}/{total:,} ({done * 100 // total}%)  {rate:,.0f} patients/s",
-              end="", file=self.out, flush=True)
-        self._progress_shown = True
-
-    def end_progress(self) -> None:
-        if self._progress_shown:
-            print(file=self.out, flush=True)
-            self._progress_shown = False
-
     def phase(self, number: int, name: str, validating: bool = False) -> None:
         verb = "Validating" if validating else "Loading"
-        self._print()
-        self._print(f"[Phase {number}] {verb} {name} Data...")
+        self._say()
+        self._say(f"[Phase {number}] {verb} {name} Data...")
 
-    def generated(self, table: str, count: int) -> None:
-        self._print(f"✓ Generated {count:,} {LABELS.get(table, table)}")
+    def generated(self, table: str, count: int, seconds: float | None = None) -> None:
+        timing = f" (loaded in {seconds:.2f} s)" if self.verbosity > 1 and seconds is not None else ""
+        self._say(f"✓ Generated {count:,} {LABELS.get(table, table)}{timing}")
 
     def validation(self, results) -> None:
         errors = [r for r in results if r.failed]
         warnings = [r for r in results if r.violations and not r.failed]
         passed = len(results) - len(errors) - len(warnings)
-        self._print(f"  Validators: {passed} passed, {len(warnings)} warnings, {len(errors)} failed")
-        for r in errors + warnings:
+        if self.verbosity:
+            self._print(f"  Validators: {passed} passed, {len(warnings)} warnings, {len(errors)} failed")
+        elif not errors:
+            return
+        for r in errors + (warnings if self.verbosity else []):
             mark = "✗" if r.failed else "!"
             detail = f" - {r.check.description}" if r.check.description else ""
             self._print(f"    {mark} {r.check.name} [{r.check.table}]: {r.violations:,} rows{detail}")
@@ -121,3 +207,22 @@ class Console:
         self._print(f"  {'TOTAL':<30}: {sum(counts.values()):>8,}")
         self._print()
         self._print(f"Elapsed: {elapsed:.1f} s")
+
+    def handoff(self, config: GeneratorConfig, profile_text: str, psql: str, uri: str,
+                profile_path: str | None = None) -> None:
+        """How to reach the result: psql, a URI (never the password) and the dbt target."""
+        self._print()
+        self._print("Connect:")
+        self._print(f"  {psql}")
+        self._print(f"  URI: {uri}")
+        self._print()
+        if profile_path:
+            self._print(f"dbt: the target below was written to {profile_path} (other targets kept)")
+        else:
+            self._print("dbt: add this to ~/.dbt/profiles.yml (or pass --dbt-profile PATH to write it):")
+        for line in profile_text.rstrip().splitlines():
+            self._print(f"  {line}")
+
+    def exported(self, folder: str, files: int) -> None:
+        self._print(f"Wrote {files} CSV files and create_tables.sql to {folder}; load each with "
+                    f"COPY raw.<table> FROM '<file>' (FORMAT csv, HEADER)")

@@ -1,5 +1,8 @@
 """Shared helpers: run the command line (in-process or as a subprocess), scratch databases, row counts, checksums.
 
+When no PostgreSQL answers on 127.0.0.1:5432, the session starts the embedded server (server.py) there, in
+.pgdata under the project's root, and stops it at the end: the suite needs no PostgreSQL installed.
+
 Every run points at 127.0.0.1 with an explicit --as-of, so results do not depend on the day the tests run. DEMO_*
 variables from the developer's shell are removed, and in-process runs happen in an empty temporary directory so
 that no stray .env_demo is read; subprocess runs get --env-file pointing at an empty temporary file.
@@ -24,12 +27,30 @@ if str(ROOT) not in sys.path:  # `pytest` (not only `python -m pytest`) must fin
     sys.path.insert(0, str(ROOT))
 
 import main
+import server
 
 HOST = "127.0.0.1"
 PORT = 5432
 USER = "postgres"
 AS_OF = "2026-11-20"
 ADMIN = {"host": HOST, "port": PORT, "user": USER, "dbname": "postgres"}
+_embedded: server.EmbeddedServer | None = None
+
+
+def pytest_sessionstart(session):
+    global _embedded
+    if server.answers(HOST, PORT):
+        return
+    embedded = server.EmbeddedServer(ROOT)
+    was_running = embedded.status() is not None
+    embedded.start(PORT)
+    if not was_running:
+        _embedded = embedded
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _embedded is not None:
+        _embedded.stop()
 
 
 # --- command line ----------------------------------------------------------------------------------------------
