@@ -2,25 +2,40 @@
 .SYNOPSIS
     Generate the synthetic OpenDental demo database (Windows wrapper for main.py).
 .DESCRIPTION
-    Settings come from the parameters below, then environment variables, then .env_demo in this
-    folder (copy .env_demo.template), then defaults. main.py reads .env_demo itself; this script only
-    turns PowerShell parameters into main.py options.
+    Turns PowerShell parameters into main.py options and returns main.py's exit code (0 done, 1 a
+    validator failed, 2 bad input or refused). Settings not given here come from environment variables,
+    then .env_demo in this folder (copy .env_demo.template), then defaults. -DbPassword is handed over in
+    the DEMO_POSTGRES_PASSWORD environment variable, so it never shows in the process list. Anything
+    else after the named parameters (for example --output csv out) is passed on unchanged.
 .EXAMPLE
     .\generate.ps1 -Patients 1000
 .EXAMPLE
-    .\generate.ps1 -Reset -AsOf 2026-11-25 -Seed 7
+    .\generate.ps1 -DbHost localhost -DbUser postgres -DbPassword (Read-Host) -Reset -Seed 7
+.EXAMPLE
+    .\generate.ps1 -DbHost embedded -DbtProfile $HOME\.dbt\profiles.yml
 #>
 [CmdletBinding()]
 param(
     [int]$Patients,
     [int]$Appointments,
     [int]$Procedures,
+    [string]$DbHost,
+    [int]$DbPort,
+    [string]$DbName,
+    [string]$DbUser,
+    [string]$DbPassword,
     [string]$StartDate,
     [string]$AsOf,
     [int]$Seed = -1,
+    [int]$Workers,
     [string]$EnvFile,
+    [string]$DbtProfile,
     [switch]$Reset,
-    [switch]$ValidateOnly
+    [switch]$ValidateOnly,
+    [switch]$DryRun,
+    [switch]$Quiet,
+    [Parameter(ValueFromRemainingArguments = $true)]
+    [string[]]$Rest
 )
 
 $ErrorActionPreference = 'Stop'
@@ -31,13 +46,25 @@ $cli = @()
 if ($Patients) { $cli += @('--patients', $Patients) }
 if ($Appointments) { $cli += @('--appointments', $Appointments) }
 if ($Procedures) { $cli += @('--procedures', $Procedures) }
+if ($DbHost) { $cli += @('--db-host', $DbHost) }
+if ($DbPort) { $cli += @('--db-port', $DbPort) }
+if ($DbName) { $cli += @('--db-name', $DbName) }
+if ($DbUser) { $cli += @('--db-user', $DbUser) }
 if ($StartDate) { $cli += @('--start-date', $StartDate) }
 if ($AsOf) { $cli += @('--as-of', $AsOf) }
 if ($Seed -ge 0) { $cli += @('--seed', $Seed) }
+if ($Workers) { $cli += @('--workers', $Workers) }
 if ($EnvFile) { $cli += @('--env-file', $EnvFile) }
+if ($DbtProfile) { $cli += @('--dbt-profile', $DbtProfile) }
 if ($Reset) { $cli += '--reset' }
 if ($ValidateOnly) { $cli += '--validate-only' }
+if ($DryRun) { $cli += '--dry-run' }
+if ($Quiet) { $cli += '--quiet' }
+if ($PSBoundParameters.ContainsKey('Verbose')) { $cli += '--verbose' }  # -Verbose is a common parameter
+if ($Rest) { $cli += $Rest }
 
+$previousPassword = $env:DEMO_POSTGRES_PASSWORD
+if ($DbPassword) { $env:DEMO_POSTGRES_PASSWORD = $DbPassword }
 Push-Location $here
 try {
     & $python (Join-Path $here 'main.py') @cli
@@ -45,4 +72,5 @@ try {
 }
 finally {
     Pop-Location
+    $env:DEMO_POSTGRES_PASSWORD = $previousPassword
 }
