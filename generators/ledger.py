@@ -24,6 +24,17 @@ AGING_BUCKETS = (("0_30", 30), ("31_60", 60), ("61_90", 90), ("over_90", None))
 MERCHANT_FEE_RATE = {71: 0.029, 391: 0.015, 676: 0.029, 417: 0.025, 574: 0.025}
 
 
+def settled_on(day: date, *items_days: date) -> date:
+    """The day money on these items is booked: before 2023 when any of them is older than 2023.
+
+    The dbt staging models drop activity before 2023 (calendar.CONTRACT_FLOOR); a later payment or adjustment
+    pointing at older work would point at nothing, so with an early --start-date such work is settled in 2022."""
+    floor = calendar.CONTRACT_FLOOR
+    if day >= floor and any(d < floor for d in items_days):
+        return floor - timedelta(days=1)
+    return day
+
+
 @dataclass(slots=True)
 class Charge:
     """One completed procedure and what has been settled against it."""
@@ -83,6 +94,8 @@ class Ledger:
     def adjust(self, day: date, adj_type: int, amount: int, charge: Charge | None, prov_num: int,
                note: str = "") -> int:
         """Book an adjustment (signed cents) against a procedure, or as a stand-alone fee."""
+        if charge is not None:
+            day = settled_on(day, charge.day)
         adj_num = self.ctx.ids.next("adjustment")
         stamp = self.stamp(day, 16 * 60 + adj_num % 90)
         self.ctx.sinks["adjustment"].add(
@@ -103,6 +116,7 @@ class Ledger:
         if not allocations:
             return
         total = sum(amount for _, amount in allocations)
+        day = settled_on(day, *(item.day for item, _ in allocations))
         pay_num = self._payment(day, pay_type, total, len(allocations) > 1)
         for item, amount in allocations:
             self._split(pay_num, day, item, amount, unearned=0)
@@ -110,6 +124,7 @@ class Ledger:
     def refund(self, day: date, charge: Charge) -> None:
         """Pay a procedure's credit back to the patient: a negative refund payment (type 72)."""
         amount = -charge.balance
+        day = settled_on(day, charge.day)
         pay_num = self._payment(day, REFUND_PAY_TYPE, -amount, False, note="Refund of overpayment")
         self._split(pay_num, day, charge, -amount, unearned=0)
 
@@ -121,6 +136,8 @@ class Ledger:
         if total <= 0:
             return
         anchor = owed[0][0]
+        day = settled_on(day, *(c.day for c, _ in owed))
+        transfer_day = settled_on(transfer_day, *(c.day for c, _ in owed))
         deposit = self._payment(day, pay_type, total, False)
         self._split(deposit, day, anchor, total, unearned=UNEARNED_PREPAYMENT)
         transfer = self._payment(transfer_day, TRANSFER_PAY_TYPE, 0, True, note="Unearned allocated to procedures")
