@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import loader
 from config import GeneratorConfig
 from generators import engine, schema
 
@@ -50,6 +51,13 @@ def _load_status_rows(counts: dict[str, int], loaded_at) -> str:
     return "\n".join(lines)
 
 
+def _transform_status_row(loaded_at) -> str:
+    """The row a database run writes into raw.etl_transform_status (loader.write_transform_status)."""
+    row = loader.transform_status_row(loaded_at)
+    values = (row.get(c.name) for c in schema.table("etl_transform_status").columns)
+    return "\t".join("\\N" if value is None else str(value) for value in values)
+
+
 def remove(folder: Path, existed: bool) -> None:
     """Undo a partial export: the files it wrote, and the folder when the export created it."""
     for name in [f"{t}.csv" for t in schema.tables()] + ["create_tables.sql"]:
@@ -65,7 +73,7 @@ def write(config: GeneratorConfig, console) -> dict[str, int]:
         raise ExportError(f"{folder} exists and is not an empty folder; pass --output csv with a new or empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     run = engine.prepare(config)
-    generated = [t for _, tables in engine.PHASES for t in tables if t != "etl_load_status"]
+    generated = [t for _, tables in engine.PHASES for t in tables if t not in engine.ETL_STATUS_TABLES]
     files = {t: (folder / f"{t}.csv").open("w", encoding="utf-8", newline="") for t in schema.tables()}
     try:
         for table, out in files.items():
@@ -87,6 +95,8 @@ def write(config: GeneratorConfig, console) -> dict[str, int]:
             progress.patients_done(done)
         files["etl_load_status"].write(_csv_lines(_load_status_rows(counts, run.ctx.window.end_of_data)))
         counts["etl_load_status"] = len(generated)
+        files["etl_transform_status"].write(_csv_lines(_transform_status_row(run.ctx.window.end_of_data)))
+        counts["etl_transform_status"] = 1
     finally:
         for out in files.values():
             out.close()

@@ -239,6 +239,38 @@ def add_primary_keys(conn, tables) -> None:
             cur.execute(f"ALTER TABLE raw.{name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({columns})")
 
 
+TRANSFORM_RUN = "dbt_transformation_run"  # the row the dbt project's on-run hooks upsert (contract etl.md)
+
+
+def transform_status_row(loaded_at: datetime) -> dict:
+    """raw.etl_transform_status as the hooks will find it: the run pending, nothing transformed yet."""
+    return {"id": 1, "table_name": TRANSFORM_RUN, "last_transformed": datetime(1970, 1, 1, 0, 0, 1),
+            "rows_transformed": 0, "transform_status": "pending", "_transformed_at": loaded_at,
+            "last_primary_value": None, "primary_column_name": None, "_created_at": loaded_at,
+            "_updated_at": loaded_at}
+
+
+def write_etl_status(conn, tables: list[str], loaded_at: datetime) -> dict[str, int]:
+    """Both ETL status tables; returns their row counts."""
+    write_load_status(conn, tables, loaded_at)
+    write_transform_status(conn, loaded_at)
+    return {"etl_load_status": len(tables), "etl_transform_status": 1}
+
+
+def write_transform_status(conn, loaded_at: datetime) -> None:
+    """The pending dbt run. The hooks insert without an id and upsert on table_name; the id sequence is moved
+    past ours so that their insert never collides with it on the primary key."""
+    row = transform_status_row(loaded_at)
+    with conn.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO raw.etl_transform_status ({", ".join(row)})
+                VALUES ({", ".join(f"%({c})s" for c in row)}) ON CONFLICT (table_name) DO NOTHING""",
+            row,
+        )
+        cur.execute("""SELECT setval('raw.etl_transform_status_id_seq',
+                                     (SELECT max(id) FROM raw.etl_transform_status))""")
+
+
 def write_load_status(conn, tables: list[str], loaded_at: datetime) -> None:
     """One raw.etl_load_status row per loaded table, counted in the database.
 

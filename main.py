@@ -27,7 +27,7 @@ from report import Console
 from validators import suite
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-GENERATED_TABLES = [t for _, tables in engine.PHASES for t in tables if t != "etl_load_status"]
+GENERATED_TABLES = [t for _, tables in engine.PHASES for t in tables if t not in engine.ETL_STATUS_TABLES]
 
 
 class Refused(Exception):
@@ -132,8 +132,7 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
             started = time.perf_counter()
             loader.add_primary_keys(conn, [table])
             seconds[table] += time.perf_counter() - started
-    loader.write_load_status(conn, GENERATED_TABLES, run.ctx.window.end_of_data)
-    counts["etl_load_status"] = len(GENERATED_TABLES)
+    counts.update(loader.write_etl_status(conn, GENERATED_TABLES, run.ctx.window.end_of_data))
     return counts, seconds
 
 
@@ -148,7 +147,7 @@ def dry_run(config: GeneratorConfig, console: Console) -> int:
         if table not in counts:
             counts[table] = round(sample.get(table, (0, ""))[0] * scale)
     counts.update(patient=config.num_patients, appointment=config.num_appointments,
-                  procedurelog=config.num_procedures, etl_load_status=len(GENERATED_TABLES))
+                  procedurelog=config.num_procedures, etl_load_status=len(GENERATED_TABLES), etl_transform_status=1)
     console.plan(config, [(phase, {t: counts[t] for t in tables}) for phase, tables in engine.PHASES],
                  limits.estimated_seconds(config.num_patients, config.workers))
     run.ctx.sinks.close()

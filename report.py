@@ -25,6 +25,7 @@ LABELS = {
     "paysplit": "payment splits", "adjustment": "adjustments", "commlog": "communication logs",
     "document": "documents", "referral": "referrals", "refattach": "referral attachments", "task": "tasks",
     "etl_load_status": "ETL load status rows",
+    "etl_transform_status": "ETL transform status rows",
     "codegroup": "code groups", "autocode": "auto codes", "claimform": "claim forms", "pharmacy": "pharmacies",
     "pharmclinic": "pharmacy links", "allergydef": "allergy definitions", "diseasedef": "problem definitions",
     "medication": "medications", "rxdef": "prescription templates", "rxnorm": "RxNorm codes",

@@ -59,6 +59,7 @@ class Procedure:
     prov_num: int
     apt_num: int
     entered: datetime
+    site: tuple[str, str] = ("", "")  # (ToothNum, Surf), drawn when the procedurelog row is written
 
 
 @dataclass(slots=True)
@@ -360,7 +361,7 @@ def _operatory(ctx: Context, visit: Visit) -> int:
 
 
 def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool, rng, done_at) -> None:
-    tooth, surf = treatment.site(proc.code, child, rng)
+    tooth, surf = proc.site = treatment.site(proc.code, child, rng)
     done = proc.status == COMPLETED
     stamp = (done_at or proc.entered) + timedelta(minutes=rng.randint(1, 20))
     stamp = min(stamp, ctx.window.end_of_data)

@@ -42,7 +42,9 @@ CORE_PHASES = (
     ("Financial", financial.TABLES),
     ("Supporting", supporting.TABLES),
 )
-PHASES = tuple((phase, tables + extra.phase_tables(phase) + (("etl_load_status",) if phase == "Supporting" else ()))
+# The two ETL status tables are written last, in SQL, from what was loaded (loader.write_etl_status).
+ETL_STATUS_TABLES = ("etl_load_status", "etl_transform_status")
+PHASES = tuple((phase, tables + extra.phase_tables(phase) + (ETL_STATUS_TABLES if phase == "Supporting" else ()))
                for phase, tables in CORE_PHASES)
 # Tables written once per run rather than per household.
 REFERENCE_TABLES = foundation.TABLES + (

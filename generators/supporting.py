@@ -57,6 +57,7 @@ class Task:
     author: int  # UserNum
     status: int  # 0 new, 1 viewed, 2 done
     edited: datetime
+    row: dict  # the task row's values, which its history rows repeat
 
 
 def emit_referrals(ctx: Context) -> None:
@@ -183,12 +184,13 @@ def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> Task | No
     finished = done if done <= ctx.window.end_of_data and rng.random() < 0.8 else None
     edited = _clamp(ctx, finished or created + timedelta(minutes=5))
     status = 2 if finished else rng.choice([0, 1])
-    task = Task(ctx.ids.next("task"), created, finished, author, status, edited)
-    ctx.sinks["task"].add(
-        TaskNum=task.task_num, TaskListNum=0, DateTask=created.date(), KeyNum=patient.pat_num,
-        Descript=rng.choice(TASKS), TaskStatus=status, FromNum=author, ObjectType=1,
-        DateTimeEntry=created, UserNum=author, DateTimeFinished=finished,
-        PriorityDefNum=rng.choice(list(TASK_PRIORITIES)), DateTimeOriginal=created, SecDateTEdit=edited,
-    )
+    row = {
+        "TaskNum": ctx.ids.next("task"), "TaskListNum": 0, "DateTask": created.date(), "KeyNum": patient.pat_num,
+        "Descript": rng.choice(TASKS), "TaskStatus": status, "FromNum": author, "ObjectType": 1,
+        "DateTimeEntry": created, "UserNum": author, "DateTimeFinished": finished,
+        "PriorityDefNum": rng.choice(list(TASK_PRIORITIES)), "DateTimeOriginal": created, "SecDateTEdit": edited,
+    }
+    task = Task(row["TaskNum"], created, finished, author, status, edited, row)
+    ctx.sinks["task"].add(**row)
     patient.touch(edited)
     return task

@@ -18,7 +18,7 @@ from validators.base import run_checks
 # test_small_runs_pass_the_validators_for_any_seed below), and this size costs only a second or two more.
 PATIENTS, SEED = 1000, 7
 ARGS = ("--patients", PATIENTS, "--seed", SEED)
-PHASE_TABLES = [t for _, tables in engine.PHASES for t in tables if t != "etl_load_status"]
+PHASE_TABLES = [t for _, tables in engine.PHASES for t in tables if t not in engine.ETL_STATUS_TABLES]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_summary_counts_are_the_rows_in_the_database(first):
     summary = run.out.split("Generated Record Counts:")[1]
     reported = {t: int(n.replace(",", "")) for t, n in re.findall(r"^\s+(\w+)\s+:\s+([\d,]+)$", summary, re.MULTILINE)}
     reported.pop("TOTAL")
-    assert set(reported) == set(PHASE_TABLES) | {"etl_load_status"}
+    assert set(reported) == set(PHASE_TABLES) | set(engine.ETL_STATUS_TABLES)
     assert reported == {t: counts[t] for t in reported}
     untouched = {t: n for t, n in counts.items() if t not in reported and n}
     assert untouched == {}  # the contract's other tables are created and stay empty
@@ -90,7 +90,7 @@ def test_etl_load_status_has_one_row_per_loaded_table_with_its_row_count(first):
     rows = query(db, "SELECT table_name, rows_loaded, load_status, last_loaded FROM raw.etl_load_status")
     names = [r[0] for r in rows]
     assert len(names) == len(set(names)), "a table is listed twice"
-    non_empty = {t for t, n in counts.items() if n and t != "etl_load_status"}
+    non_empty = {t for t, n in counts.items() if n and t not in engine.ETL_STATUS_TABLES}
     assert non_empty <= set(names), f"non-empty tables without a status row: {sorted(non_empty - set(names))}"
     # Besides the non-empty tables only loaded-but-empty tables may appear (clinic: the practice has one location).
     assert set(names) - non_empty == {t for t in PHASE_TABLES if counts[t] == 0} == {"clinic"}
@@ -98,6 +98,29 @@ def test_etl_load_status_has_one_row_per_loaded_table_with_its_row_count(first):
     assert {status for _, _, status, _ in rows} == {"completed"}
     assert {str(loaded.date()) for _, _, _, loaded in rows} == {"2026-11-19"}  # end of data, not the clock
     assert counts["etl_load_status"] == len(rows)
+
+
+def test_etl_transform_status_is_pending_and_takes_the_dbt_hooks_upsert(first):
+    db = first[0]
+    assert query(db, "SELECT table_name, transform_status, rows_transformed FROM raw.etl_transform_status") == [
+        ("dbt_transformation_run", "pending", 0)]
+    # the on-run-start hook's statement (contract etl.md), as dbt runs it: no id given, upsert on table_name
+    hook = """INSERT INTO raw.etl_transform_status (table_name, transform_status, last_transformed, rows_transformed,
+                  _transformed_at)
+              VALUES ('dbt_transformation_run', 'started', CURRENT_TIMESTAMP, 0, CURRENT_TIMESTAMP)
+              ON CONFLICT (table_name) DO UPDATE SET transform_status = EXCLUDED.transform_status,
+                  last_transformed = EXCLUDED.last_transformed, _transformed_at = EXCLUDED._transformed_at"""
+    model_run = "INSERT INTO raw.etl_transform_status (table_name) VALUES ('stg_opendental__patient')"
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(hook)
+            cur.execute(model_run)  # a new row takes the next id without colliding with ours
+            cur.execute("SELECT table_name, transform_status FROM raw.etl_transform_status ORDER BY id")
+            assert cur.fetchall() == [("dbt_transformation_run", "started"), ("stg_opendental__patient", "pending")]
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 def test_reset_rerun_in_a_subprocess_gives_identical_tables(first, cli_process):

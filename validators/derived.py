@@ -8,19 +8,16 @@ rows (or groups, for per-group rules; 0/1 for "at least one" rules) on the rows 
 NULL, a relationship fails only for a non-NULL child. "Today" is :as_of_date; "now" is :as_of_ts (the as-of
 date's midnight, after which nothing may be stamped - the rule timeline.py also enforces).
 
+Checked in validators/extra (with the tables generators/extra fills): D-task-02's tasksubscription, taskhist and
+tasknote parts and G-08.5 (office.py); D-claimproc-02's claimsnapshot part, G-08.3, G-15 and the int_claim_tracking
+volume of G-09 (billing.py); the perioexam and histappointment parts of G-09 (records.py); D-treatplan-03 / G-14
+and D-appointment-09's treatment-plan part (plans.py); G-08.8 and D-userod-01 for userodpref (office.py). The
+other users D-userod-01 names (treatplan, tasknote, taskunread, tasksubscription, histappointment) are
+relationship R-lines (contract_checks.py).
+
 Not checked here:
-- D-task-02 tasksubscription/taskhist/tasknote parts: those tables are not generated (empty).
-- D-claimproc-02 claimsnapshot part: claimsnapshot is not generated.
-- D-userod-01 treatplan/tasknote/taskunread/tasksubscription/histappointment/userodpref users: tables not generated.
-- G-08.3, G-08.5, G-08.8 (insverify, tasksubscription/taskhist/tasknote, userodapptview/userodpref): not generated.
-- G-09 perioexam / histappointment at-least-one and int_claim_tracking 1 000-100 000: perioexam, histappointment
-  and claimtracking are not generated (so those downstream ERROR tests cannot pass yet).
-- G-14 treatment-plan age windows (D-treatplan-03): treatplan is not generated.
-- G-15 claimtracking.DateTimeEntry <= 2026-12-31: claimtracking is not generated.
 - G-16 ETL tables exist: a schema property (create_tables.sql), not a data value.
 - D-patient-10 (no patient deleted between staging and tests): a property of the dbt run, not of the data.
-- D-appointment-09 treatment-plan opportunities: treatplan is not generated (broken appointments and positive
-  adjustments are checked).
 - D-procedurelog-08: the same condition on every procedure code is R-procedurecode-013 (C-15).
 
 Covered elsewhere (no check here): D-adjustment-01, D-appointment-07/08, D-appointmenttype-01/02, D-benefit-01,

@@ -115,5 +115,16 @@ def checks(phase: str, config: GeneratorConfig) -> list[Check]:
             _count("claims exist", "claim", "SELECT count(*) FROM raw.claim", 1, None, "ERROR",
                    "claims (contract G-09)"),
         ],
+        "Supporting": [
+            Check("dbt transform run pending", "etl_transform_status", """
+                SELECT count(*) FROM raw.etl_transform_status AS s, raw.etl_transform_status_id_seq AS q
+                WHERE s.id > q.last_value OR (s.id = q.last_value AND NOT q.is_called)
+                   OR (s.table_name = 'dbt_transformation_run' AND s.transform_status <> 'pending')""",
+                  description="ids the sequence would hand out again (the dbt hooks' insert would fail), or a dbt "
+                              "run not pending (contract etl.md)"),
+            _count("dbt transform run row", "etl_transform_status",
+                   "SELECT count(*) FROM raw.etl_transform_status WHERE table_name = 'dbt_transformation_run'",
+                   1, 1, "ERROR", "rows of the dbt run the on-run hooks update (contract etl.md)"),
+        ],
     }
     return by_phase.get(phase, [])

@@ -1,0 +1,299 @@
+"""What the billing office keeps around the claims and the patients' balances.
+
+Insurance phase:
+* insbluebook: what a carrier paid per procedure, from each received primary claim of an out-of-network
+  (category percentage, no fee schedule) plan - OpenDental's Blue Book, which only such plans use.
+* insbluebooklog: the allowed fee the Blue Book estimated for each procedure of those claims when the claim was
+  created: the median of the plan's earlier received allowed fees for the code, else the UCR fee.
+
+Financial phase:
+* claimtracking: each sent claim's history - sent, a follow-up call (assigned to a biller) when the carrier
+  takes more than 30 days, and the payment received.
+* claimsnapshot: the estimate of every procedure of a claim, taken the night the claim was sent.
+* eobattach: the scanned EOB of most claim payments (electronic remittances have none).
+* statement, statementprod: a monthly statement to each guarantor whose household owes money, listing what is
+  owed, until the account goes to collections after the fifth.
+
+Statements bill only what the ledger shows was certainly owed on the statement date: procedures and fees never
+paid, from the day they became the patient's to pay (the visit, or the day the last claim on the procedure was
+paid). The ledger keeps no payment dates, so amounts paid later in full are not billed (see the report).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from generators import calendar
+from generators.calendar import CONTRACT_FLOOR
+from generators.fees import UCR_SCHEDULE, fee_cents
+from generators.ledger import next_open_day
+from generators.reference.places import PRACTICE_NAME
+from generators.reference.procedure_codes import CODE_NUM
+from generators.rng import stream
+
+PHASE_TABLES = {
+    "Insurance": ("insbluebook", "insbluebooklog"),
+    "Financial": ("claimtracking", "claimsnapshot", "eobattach", "statement", "statementprod"),
+}
+
+# claimtracking.TrackingType values the dbt project accepts (contract §7)
+RECEIVED, STATUS, ASSIGNED = "ClaimProcReceived", "StatusHistory", "ClaimUser"
+TRACKING_ROWS_PER_CLAIM = 4  # sent, assigned + called, received
+FOLLOW_UP_DAYS = 30
+TRACKING_LIMIT = datetime(2026, 12, 31, 23, 59, 59)  # contract G-15: int_claim_tracking rejects later entries
+# int_claim_tracking (tracking rows x claim procedures) must stay within 1,000..100,000 (contract G-09): a large
+# practice has kept tracking history only since a date late enough to stay under this many.
+TRACKING_TARGET = 60_000
+TRACKING_PER_PROCEDURE = 0.95  # int_claim_tracking rows per requested procedure, measured at the default size
+
+EOB_SCAN_RATE = 0.6  # paper checks come with an EOB; electronic remittances do not
+TWO_PAGE_RATE = 0.1
+
+PROCEDURE, ADJUSTMENT = 0, 1  # statementprod.ProdType
+MAIL, EMAIL, ELECTRONIC = 0, 2, 3  # statement.Mode_
+MAX_STATEMENTS = 5  # then the account goes to collections and statements stop
+MIN_STATEMENT_BALANCE = 500  # cents
+EMAIL_RATE, ELECTRONIC_RATE = 0.45, 0.05
+STATEMENT_NOTE = "Thank you for choosing our office. Payment is due within 30 days of the statement date."
+PAST_DUE_NOTES = {3: "PAST DUE", 4: "PAST DUE - second notice",
+                  5: "FINAL NOTICE: please contact our office to avoid collection activity"}
+
+
+def bounds(household) -> dict[str, int]:
+    plans = (2 if household.dual else 1) if household.insured else 0
+    visits = sum(p.appointments for p in household.members)
+    procedures = sum(p.procedures for p in household.members)
+    claims, lines = visits * plans, procedures * plans  # as idplan.py bounds claim and claimproc
+    owed = procedures + visits  # procedures and office fees (at most one per visit)
+    return {
+        "insbluebook": lines, "insbluebooklog": lines, "claimsnapshot": lines,
+        "claimtracking": TRACKING_ROWS_PER_CLAIM * claims, "eobattach": 2 * claims,
+        "statement": MAX_STATEMENTS if owed else 0, "statementprod": MAX_STATEMENTS * owed,
+    }
+
+
+def emit_household(ctx, household, stories) -> None:
+    claims = sorted((c for s in stories for c in s.ledger.claims), key=lambda c: (c.day, c.claim_num))
+    _blue_book(ctx, claims)
+    rng = stream(ctx.seed, "billing", household.index)
+    since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.last_day)
+    billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
+    for claim in claims:
+        if claim.sent_on and claim.day >= CONTRACT_FLOOR:  # its claim procedures are staged
+            if claim.day >= since:
+                _tracking(ctx, claim, billers, rng)
+            _snapshots(ctx, claim)
+        # an EOB is read with its claim payment, which is staged from its 2023 check date on
+        if claim.payment_num and claim.received_on >= CONTRACT_FLOOR and rng.random() < EOB_SCAN_RATE:
+            _eob(ctx, claim, rng)
+    _statements(ctx, stories, claims, rng)
+
+
+# ---------------------------------------------------------------- Blue Book
+
+
+def _blue_book(ctx, claims) -> None:
+    """Log the estimate of each out-of-network primary claim line, then book what the carrier paid.
+
+    Rows are written for claims of staged procedures (from 2023); older claims still inform the estimates."""
+    paid: dict[tuple[int, str], list[tuple[date, int]]] = {}  # (plan, code) -> (received, allowed)
+    for claim in claims:
+        plan = claim.coverage.plan
+        if plan.fee_sched or claim.secondary:
+            continue
+        written = claim.day >= CONTRACT_FLOOR
+        if written:
+            _estimates(ctx, claim, paid)
+        if claim.received_on is None:
+            continue
+        received = min(calendar.at(claim.received_on, 11 * 60), ctx.window.end_of_data)  # the claimprocs' edit
+        for line in claim.lines:
+            charge = line.charge
+            paid.setdefault((plan.plan_num, charge.code), []).append((claim.received_on, line.allowed))
+            if written:
+                ctx.sinks["insbluebook"].add(
+                    InsBlueBookNum=ctx.ids.next("insbluebook"), ProcCodeNum=CODE_NUM[charge.code],
+                    CarrierNum=plan.carrier_num, PlanNum=plan.plan_num, GroupNum=group_number(plan.plan_num),
+                    InsPayAmt=line.paid / 100, AllowedOverride=-1.0, DateTEntry=received, ProcNum=charge.proc_num,
+                    ProcDate=charge.day, ClaimType="P", ClaimNum=claim.claim_num,
+                )
+
+
+def _estimates(ctx, claim, paid) -> None:
+    entered = min(calendar.at(claim.day, 17 * 60), ctx.window.end_of_data)  # the claimprocs' DateEntry
+    for line in claim.lines:
+        code = line.charge.code
+        allowed, description = _estimate(paid.get((claim.coverage.plan.plan_num, code), []), claim.day, code)
+        ctx.sinks["insbluebooklog"].add(InsBlueBookLogNum=ctx.ids.next("insbluebooklog"),
+                                        ClaimProcNum=line.claimproc_num, AllowedFee=allowed / 100,
+                                        DateTEntry=entered, Description=description)
+
+
+def _estimate(history: list[tuple[date, int]], day: date, code: str) -> tuple[int, str]:
+    """The Blue Book's allowed fee on `day`: the median of the plan's earlier allowed fees, ignoring any above
+    the UCR fee (OpenDental takes those for overpayments), else the UCR fee itself."""
+    ucr = fee_cents(UCR_SCHEDULE, code)
+    earlier = [allowed for received, allowed in history if received < day and allowed <= ucr]
+    if earlier:
+        return (statistics.median_low(earlier),
+                f"Allowed fees from received claims, matching Insurance Plan: median of {len(earlier)}")
+    return ucr, "UCR fee: no allowed fees received for this plan and code"
+
+
+def group_number(plan_num: int) -> str:
+    """insplan.GroupNum as insurance.py writes it."""
+    return f"{100000 + plan_num * 7919 % 900000}"
+
+
+# ---------------------------------------------------------------- claims
+
+
+@cache
+def tracking_since(procedures: int, start: date, last_day: date) -> date:
+    """The first service date of the claims that have tracking history (see TRACKING_TARGET)."""
+    share = min(1.0, TRACKING_TARGET / max(1.0, procedures * TRACKING_PER_PROCEDURE))
+    first = max(start, CONTRACT_FLOOR)
+    return last_day - timedelta(days=int((last_day - first).days * share)) if share < 1 else first
+
+
+def _tracking(ctx, claim, billers: list[int], rng) -> None:
+    biller = billers[claim.claim_num % len(billers)]
+    carrier = claim.coverage.plan.carrier_name
+    rows = [(calendar.at(claim.sent_on, 9 * 60 + int(rng.random() * 240)), STATUS, biller,
+             f"Sent electronically to {carrier}")]
+    answered = claim.received_on or ctx.window.as_of
+    follow_up = next_open_day(claim.sent_on, FOLLOW_UP_DAYS, FOLLOW_UP_DAYS + 5, rng)
+    if follow_up < answered:
+        caller = billers[int(rng.random() * len(billers))]
+        assigned = calendar.at(follow_up, 8 * 60 + int(rng.random() * 60))
+        rows.append((assigned, ASSIGNED, caller, f"Assigned for follow-up: no response after {FOLLOW_UP_DAYS} days"))
+        rows.append((assigned + timedelta(minutes=20 + int(rng.random() * 220)), STATUS, caller,
+                     f"Called {carrier}: claim on file and in process"))
+    if claim.received_on:
+        paid = sum(line.paid for line in claim.lines) / 100
+        rows.append((calendar.at(claim.received_on, 11 * 60 + int(rng.random() * 5)), RECEIVED, biller,
+                     f"{len(claim.lines)} procedure(s) received, insurance paid ${paid:,.2f}"))
+    latest = min(ctx.window.end_of_data, TRACKING_LIMIT)
+    rows = [row for row in rows if row[0] <= latest]
+    sink = ctx.sinks["claimtracking"]
+    for num, (moment, kind, user, note) in zip(ctx.ids.reserve("claimtracking", len(rows)), rows):
+        sink.add(ClaimTrackingNum=num, ClaimNum=claim.claim_num, TrackingType=kind, UserNum=user,
+                 DateTimeEntry=moment, Note=note, TrackingDefNum=0, TrackingErrorDefNum=0)
+
+
+def _snapshots(ctx, claim) -> None:
+    """The claim's estimates as sent, taken by the OpenDental Service that night (SnapshotTrigger 1, Service)."""
+    taken = min(calendar.at(claim.sent_on, 21 * 60), ctx.window.end_of_data)
+    sink, claim_type = ctx.sinks["claimsnapshot"], "S" if claim.secondary else "P"
+    for num, line in zip(ctx.ids.reserve("claimsnapshot", len(claim.lines)), claim.lines):
+        sink.add(ClaimSnapshotNum=num, ProcNum=line.charge.proc_num, ClaimType=claim_type,
+                 Writeoff=line.write_off / 100, InsPayEst=line.estimate / 100, Fee=line.charge.fee / 100,
+                 DateTEntry=taken, ClaimProcNum=line.claimproc_num, SnapshotTrigger=True)
+
+
+def _eob(ctx, claim, rng) -> None:
+    scanned = min(calendar.at(claim.received_on, 10 * 60 + int(rng.random() * 360)), ctx.window.end_of_data)
+    pages = 2 if rng.random() < TWO_PAGE_RATE else 1
+    carrier = claim.coverage.plan.carrier_num
+    for page in range(1, pages + 1):
+        ctx.sinks["eobattach"].add(
+            EobAttachNum=ctx.ids.next("eobattach"), ClaimPaymentNum=claim.payment_num, DateTCreated=scanned,
+            FileName=f"EOB_{claim.received_on:%Y%m%d}_{carrier:02d}_{claim.payment_num}_{page}.pdf", RawBase64="",
+            ClaimNumPreAuth=None,
+        )
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """A procedure or office fee the household certainly owed from `due` on (and still owes)."""
+
+    due: date
+    day: date
+    amount: int  # cents
+    prod_type: int
+    fkey: int
+
+
+def owed_items(stories) -> list[Owed]:
+    """What the household's ledgers still owe on the as-of date, outside pending insurance: unchanged since due."""
+    items = []
+    for story in stories:
+        answers: dict[int, list[date | None]] = {}  # charge -> received dates of its claims
+        for claim in story.ledger.claims:
+            for line in claim.lines:
+                answers.setdefault(id(line.charge), []).append(claim.received_on)
+        for charge in story.ledger.charges:
+            received = answers.get(id(charge), [])
+            if charge.balance > 0 and None not in received:  # not while insurance is pending
+                items.append(Owed(max(received, default=charge.day), charge.day, charge.balance, PROCEDURE,
+                                  charge.proc_num))
+        items += [Owed(fee.day, fee.day, fee.balance, ADJUSTMENT, fee.adj_num)
+                  for fee in story.ledger.fees if fee.balance > 0]
+    return items
+
+
+@cache
+def billing_days(start: date, last_day: date) -> tuple[date, ...]:
+    """The monthly statement runs: the first open day of each month (patient.BillingCycleDay 1)."""
+    first = max(start, CONTRACT_FLOOR)
+    days, month = [], date(first.year, first.month, 1)
+    while month <= last_day:
+        day = month
+        while not calendar.is_open(day):
+            day += timedelta(days=1)
+        if first <= day <= last_day:
+            days.append(day)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return tuple(days)
+
+
+def _statements(ctx, stories, claims, rng) -> None:
+    items = owed_items(stories)
+    if not items:
+        return
+    guarantor = next((s.patient for s in stories if s.patient.pat_num == s.patient.guarantor), stories[0].patient)
+    mode = MAIL
+    if guarantor.email and rng.random() < EMAIL_RATE:
+        mode = EMAIL
+    elif rng.random() < ELECTRONIC_RATE:
+        mode = ELECTRONIC
+    sent = 0
+    for day in billing_days(ctx.window.start, ctx.window.last_day):
+        due = [item for item in items if item.due < day]
+        amount = sum(item.amount for item in due)
+        if amount < MIN_STATEMENT_BALANCE:
+            continue
+        sent += 1
+        pending = sum(line.estimate for c in claims if c.day < day and (c.received_on is None or c.received_on >= day)
+                      for line in c.lines)
+        _statement(ctx, guarantor, day, mode, sent, due, amount, pending, len(stories) > 1, rng)
+        if sent == MAX_STATEMENTS:
+            return
+
+
+def _statement(ctx, guarantor, day: date, mode: int, number: int, due: list[Owed], amount: int, pending: int,
+               family: bool, rng) -> None:
+    num = ctx.ids.next("statement")
+    subject = body = ""
+    if mode == EMAIL:
+        subject = f"Your statement from {PRACTICE_NAME}"
+        body = (f"Dear {guarantor.first}, your statement of {day:%m/%d/%Y} is ready. "
+                f"Amount due: ${amount / 100:,.2f}.")
+    ctx.sinks["statement"].add(
+        StatementNum=num, PatNum=guarantor.pat_num, DateSent=day, DateRangeFrom=min(item.day for item in due),
+        DateRangeTo=day, Note=STATEMENT_NOTE, NoteBold=PAST_DUE_NOTES.get(number, ""), Mode_=mode,
+        HidePayment=False, SinglePatient=False, Intermingled=family, IsSent=True, DocNum=None,
+        DateTStamp=calendar.at(day, 7 * 60 + int(rng.random() * 60)), IsReceipt=False, IsInvoice=False,
+        IsInvoiceCopy=False, EmailSubject=subject, EmailBody=body, SuperFamily=0, IsBalValid=True,
+        InsEst=pending / 100, BalTotal=amount / 100, StatementType="NotSet", SmsSendStatus=0, LimitedCustomFamily=0,
+        ShowTransSinceBalZero=False,
+    )
+    for item in sorted(due, key=lambda i: (i.day, i.fkey)):
+        ctx.sinks["statementprod"].add(StatementProdNum=ctx.ids.next("statementprod"), StatementNum=num,
+                                       FKey=item.fkey, ProdType=item.prod_type, LateChargeAdjNum=None, DocNum=None)

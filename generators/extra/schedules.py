@@ -1,0 +1,93 @@
+"""The providers' working schedules (schedule, scheduleop): reference data fixed by staff and calendar.
+
+One provider schedule (SchedType 1) per provider and working day (staff.Provider.works) from the start of the
+window (2023-01-01 at the earliest: the models drop older schedules) to the booking horizon, linked to the
+provider's chairs. Every appointment lies on a working day of its providers (clinical.py books it so) and within
+the schedule's hours. Blockouts (SchedType 2) cover all chairs at times no appointment can take: the Monday
+huddle before the first slot, office holidays and Saturday training mornings.
+
+Schedules after the as-of date are planning, like booked appointments; they are written only once the as-of
+validator allows them (see future_allowed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from generators import calendar
+from validators import timeline
+
+PHASE_TABLES = {"Clinical": ("schedule", "scheduleop")}
+REFERENCE_TABLES = ("schedule", "scheduleop")
+
+PROVIDER_SCHEDULE, BLOCKOUT = 1, 2  # SchedType
+# clinical.py books visits from 08:00 to 16:20 and a visit lasts at most 120 minutes, so 08:00-18:30 holds them.
+DAY_START, DAY_STOP = time(8, 0), time(18, 30)
+HUDDLE = (257, time(7, 30), time(8, 0), "Morning huddle")  # BlockoutType "Staff Meeting", Mondays
+HOLIDAY = (638, DAY_START, DAY_STOP, "Office closed")  # "Holiday"
+TRAINING = (617, time(9, 0), time(12, 0), "CPR and OSHA training")  # "Training", quarterly on a Saturday
+TRAINING_MONTHS = (2, 5, 8, 11)
+PLANNED_WEEKS = 4  # schedules are entered about this far ahead
+
+
+def future_allowed(table: str, column: str) -> bool:
+    """Whether the as-of validator lets this column lie after the as-of date (planning data)."""
+    return (table, column) in timeline.FUTURE_ALLOWED
+
+
+def emit_reference(ctx) -> None:
+    window = ctx.window
+    last = window.booking_horizon if future_allowed("schedule", "SchedDate") else window.last_day
+    all_ops = [op.op_num for op in ctx.staff.operatories]
+    workers = [p for p in ctx.staff.providers if p.active and p.operatories]
+    ids = _Ids()
+    day = max(window.start, calendar.CONTRACT_FLOOR)  # the models drop older schedules, orphaning their chairs
+    while day <= last:
+        for blockout in _blockouts(day):
+            _add(ctx, ids, day, blockout[1], blockout[2], BLOCKOUT, None, blockout[0], blockout[3], all_ops)
+        for provider in workers:
+            if provider.works(day):
+                _add(ctx, ids, day, DAY_START, DAY_STOP, PROVIDER_SCHEDULE, provider.prov_num, 0, "",
+                     provider.operatories)
+        day += timedelta(days=1)
+
+
+class _Ids:
+    """Sequential ids of the two tables, in date order."""
+
+    def __init__(self):
+        self.schedule = 0
+        self.scheduleop = 0
+
+
+def _blockouts(day: date) -> list[tuple]:
+    if day in calendar.holidays(day.year) and day.weekday() < 5:
+        return [HOLIDAY]
+    if day.weekday() == 0 and calendar.is_open(day):
+        return [HUDDLE]
+    if day.weekday() == 5 and day.month in TRAINING_MONTHS and 8 <= day.day <= 14:  # the second Saturday
+        return [TRAINING]
+    return []
+
+
+def _add(ctx, ids: _Ids, day: date, start: time, stop: time, sched_type: int, prov_num: int | None, blockout: int,
+         note: str, ops) -> None:
+    """One schedule row and its chairs. ProvNum and EmployeeNum are NULL where they do not apply: the models'
+    "= 0" tests pass on NULL, while a 0 would fail the relationship tests to provider and employee."""
+    ids.schedule += 1
+    ctx.sinks["schedule"].add(
+        ScheduleNum=ids.schedule, SchedDate=day, StartTime=start, StopTime=stop, SchedType=sched_type,
+        ProvNum=prov_num, BlockoutType=blockout, Note=note, Status=0, EmployeeNum=None,
+        DateTStamp=_entered(ctx.window, day), ClinicNum=0,
+    )
+    for op in ops:
+        ids.scheduleop += 1
+        ctx.sinks["scheduleop"].add(ScheduleOpNum=ids.scheduleop, ScheduleNum=ids.schedule, OperatoryNum=op)
+
+
+def _entered(window: calendar.Window, day: date) -> datetime:
+    """When a day's schedule was entered: some weeks ahead, but not before the practice's setup (unless the day
+    itself is earlier) and never after the last day of data."""
+    entered = day - timedelta(weeks=PLANNED_WEEKS)
+    entered = min(max(entered, min(window.setup_day, day)), window.last_day)
+    return calendar.at(entered, 7 * 60 + 15)

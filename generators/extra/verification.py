@@ -1,0 +1,129 @@
+"""Insurance verification (insverify, insverifyhist): the front desk checks each patient's plans before visits.
+
+Before every visit a covered patient is booked for, the plan is checked a few days ahead: eligibility
+(VerifyType 2, patient enrollment) unless it was confirmed within the last 30 days, and the plan's benefits
+(VerifyType 1) once per benefit year. Each check is an insverifyhist row; the insverify row of the
+(patient plan, type) holds the latest one and is unassigned again afterwards (UserNum 0, as the contract requires).
+
+Both types are keyed by the PatPlanNum: the dbt model int_insurance_coverage joins a VerifyType 1 FKey to the
+PatPlanNum (contract D-patplan-02, G-08.3), so there is one row per (PatPlanNum, type). The WARN tests that expect
+an InsSubNum there (R-insverify-019, R-insverifyhist-028) therefore fail where the two numbers differ. A coverage
+that was never checked (no visit while it was active) has no verification rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from generators import calendar
+from generators.calendar import ONE_DAY
+from generators.rng import stream
+
+PHASE_TABLES = {"Insurance": ("insverify", "insverifyhist")}
+
+BENEFITS, ELIGIBILITY = 1, 2  # VerifyType: InsuranceBenefit, PatientEnrollment
+ELIGIBILITY_VALID_DAYS = 30  # a confirmation this recent covers the next visit
+VERIFY_DAYS_AHEAD = 5  # checks happen up to this many days before the visit
+ELIGIBILITY_NOTES = (
+    "Eligibility confirmed on the {carrier} provider portal; coverage active.",
+    "Called {carrier}: patient eligible, no changes to coverage.",
+    "Eligibility verified through the clearinghouse (270/271); coverage active.",
+)
+OTHER_VERIFIER_RATE = 0.15  # the check was done by someone other than the user it was assigned to
+
+
+@dataclass
+class Verification:
+    """One verification of one patient plan."""
+
+    moment: datetime
+    assigned: date
+    user: int  # assigned to
+    verifier: int
+    hours: float  # hours left before the visit
+    note: str
+
+
+def bounds(household) -> dict[str, int]:
+    plans = (2 if household.dual else 1) if household.insured else 0
+    visits = sum(p.appointments for p in household.members)
+    return {"insverify": 2 * len(household.members) * plans, "insverifyhist": 2 * visits * plans}
+
+
+def emit_household(ctx, household, stories) -> None:
+    rng = stream(ctx.seed, "insverify", household.index)
+    staff = [u.user_num for u in ctx.staff.users_by_role("front") + ctx.staff.users_by_role("billing")]
+    for story in stories:
+        for coverage in story.coverage:
+            for verify_type, done in _checks(ctx, story, coverage, staff, rng).items():
+                if done:
+                    _emit(ctx, coverage.pat_plan_num, verify_type, done)
+
+
+def _checks(ctx, story, coverage, staff, rng) -> dict[int, list[Verification]]:
+    """The checks of one patient plan, by type, oldest first."""
+    found: dict[int, list[Verification]] = {BENEFITS: [], ELIGIBILITY: []}
+    end = ctx.window.end_of_data
+    verified_year = 0  # the last benefit year checked (a January visit is checked in December)
+    for visit in story.visits:  # oldest first
+        day = visit.day
+        if not coverage.active_on(day):
+            continue
+        moment = _before(visit, day, rng)
+        if moment > end:
+            continue  # not checked yet
+        eligibility = found[ELIGIBILITY]
+        if not eligibility or (moment - eligibility[-1].moment).days >= ELIGIBILITY_VALID_DAYS:
+            note = ELIGIBILITY_NOTES[int(rng.random() * len(ELIGIBILITY_NOTES))].format(
+                carrier=coverage.plan.carrier_name)
+            eligibility.append(_check(moment, visit, note, staff, rng))
+        if verified_year < day.year:
+            verified_year = day.year
+            found[BENEFITS].append(_check(moment + timedelta(minutes=2 + int(rng.random() * 10)), visit,
+                                   _benefit_note(coverage.plan, day.year), staff, rng))
+    return found
+
+
+def _before(visit, day: date, rng) -> datetime:
+    """A moment on an open day in the few days before the visit, after it was booked (else that morning)."""
+    earliest = visit.booked.date() + ONE_DAY
+    check = day - timedelta(days=1 + int(rng.random() * VERIFY_DAYS_AHEAD))
+    while check < day and (check < earliest or not calendar.is_open(check)):
+        check += ONE_DAY
+    if check == day:
+        return visit.start - timedelta(minutes=20 + int(rng.random() * 40))
+    return calendar.at(check, 8 * 60 + int(rng.random() * 480))
+
+
+def _check(moment: datetime, visit, note: str, staff, rng) -> Verification:
+    # random() rather than randrange(): this runs for every check, and is several times faster
+    user = staff[int(rng.random() * len(staff))]
+    verifier = staff[int(rng.random() * len(staff))] if rng.random() < OTHER_VERIFIER_RATE else user
+    assigned = max(visit.booked.date(), moment.date() - timedelta(days=int(rng.random() * 4)))
+    hours = round(max(0.0, (visit.start - moment).total_seconds() / 3600), 1)
+    return Verification(moment, min(assigned, moment.date()), user, verifier, hours, note)
+
+
+def _benefit_note(plan, year: int) -> str:
+    preventive, basic, major = plan.percents
+    return (f"{year} benefits verified: {preventive}/{basic}/{major}, deductible ${plan.deductible // 100}, "
+            f"annual max ${plan.annual_max // 100:,}.")
+
+
+def _emit(ctx, pat_plan_num: int, verify_type: int, checks: list[Verification]) -> None:
+    num = ctx.ids.next("insverify")
+    history = ctx.sinks["insverifyhist"]
+    for hist_num, check in zip(ctx.ids.reserve("insverifyhist", len(checks)), checks):
+        history.add(
+            InsVerifyHistNum=hist_num, InsVerifyNum=num, DateLastVerified=check.moment.date(),
+            UserNum=check.user, VerifyType=verify_type, FKey=pat_plan_num, DefNum=0, Note=check.note,
+            DateLastAssigned=check.assigned, DateTimeEntry=check.moment, HoursAvailableForVerification=check.hours,
+            VerifyUserNum=check.verifier, SecDateTEdit=check.moment,
+        )
+    first, last = checks[0], checks[-1]
+    ctx.sinks["insverify"].add(
+        InsVerifyNum=num, DateLastVerified=last.moment.date(), UserNum=0, VerifyType=verify_type, FKey=pat_plan_num,
+        DefNum=0, Note=last.note, DateLastAssigned=last.assigned, DateTimeEntry=first.moment,
+        HoursAvailableForVerification=last.hours, SecDateTEdit=last.moment,
+    )

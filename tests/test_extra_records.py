@@ -1,0 +1,202 @@
+"""Schedules, appointment history, perio charts and lab cases (generators/extra/records.py and schedules.py).
+
+Two runs of 1,000 patients: one as the validators stand, where nothing may be dated after the as-of date, and
+one where the as-of validator allows the planning columns these tables carry (future schedules, histories of
+booked appointments, lab cases due after the as-of date), as the generator writes them once that is allowed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import psycopg2
+import pytest
+from conftest import AS_OF, HOST, PORT, USER, query, with_defaults
+
+from config import load_config
+from generators import staff as staff_module
+from generators.calendar import Window
+from generators.extra.records import LAB_WORK, LABORATORIES
+from validators import timeline
+from validators.base import run_checks
+from validators.extra import records as record_checks
+
+PATIENTS, SEED = 1000, 7
+ARGS = ("--patients", PATIENTS, "--seed", SEED)
+PLANNING = {("schedule", "SchedDate"): "true", ("histappointment", "AptDateTime"): '"AptStatus" = 1',
+            ("labcase", "DateTimeDue"): "true"}
+TODAY = date.fromisoformat(AS_OF)
+
+
+@pytest.fixture(scope="module")
+def planned(module_cli, module_scratch_db):
+    """A run whose as-of validator allows the planning columns: the generator then writes them."""
+    db = module_scratch_db("records_planned", create=False)
+    with pytest.MonkeyPatch.context() as patch:
+        for key, rows in PLANNING.items():
+            patch.setitem(timeline.FUTURE_ALLOWED, key, rows)
+        run = module_cli(*ARGS, db=db)
+    assert run.code == 0, run.out[-3000:] + run.err
+    return db
+
+
+@pytest.fixture(scope="module")
+def plain(module_cli, module_scratch_db):
+    """A run with the validators as they stand."""
+    db = module_scratch_db("records_plain", create=False)
+    run = module_cli(*ARGS, db=db)
+    assert run.code == 0, run.out[-3000:] + run.err
+    return db
+
+
+def one(db: str, sql: str):
+    return query(db, sql)[0][0]
+
+
+# ---------------------------------------------------------------- schedule, scheduleop
+
+
+def test_provider_schedules_are_the_staff_working_days(planned, tmp_path):
+    config = load_config(with_defaults(ARGS, planned), {}, tmp_path, date.today())
+    window = Window(config.start_date, config.as_of)
+    staff = staff_module.build_staff(config.num_appointments, window)
+    expected = {(p.prov_num, window.start + timedelta(days=k)) for p in staff.providers
+                for k in range((window.booking_horizon - window.start).days + 1)
+                if p.works(window.start + timedelta(days=k))}
+    found = query(planned, 'SELECT "ProvNum", "SchedDate" FROM raw.schedule WHERE "SchedType" = 1')
+    assert len(found) == len(set(found)), "a provider scheduled twice on one day"
+    assert set(found) == expected
+
+
+def test_every_appointment_lies_within_its_providers_schedules(planned):
+    outside = one(planned, """
+        SELECT count(*) FROM raw.appointment AS a
+        CROSS JOIN LATERAL (VALUES (a."ProvNum"), (a."ProvHyg")) AS p(prov)
+        WHERE p.prov IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM raw.schedule AS s WHERE s."SchedType" = 1 AND s."ProvNum" = p.prov
+              AND s."SchedDate" = a."AptDateTime"::date AND s."StartTime" <= a."AptDateTime"::time
+              AND a."AptDateTime"::time + length(a."Pattern") * interval '10 minutes' <= s."StopTime")""")
+    booked = one(planned, 'SELECT count(*) FROM raw.appointment WHERE "AptStatus" = 1')
+    assert booked > 0 and outside == 0
+
+
+def test_schedules_take_their_providers_chairs_and_blockouts_all_chairs(planned):
+    wrong = one(planned, """
+        SELECT count(*) FROM (
+            SELECT s."ScheduleNum", s."SchedType", s."ProvNum", array_agg(o."OperatoryNum" ORDER BY 1) AS ops
+            FROM raw.schedule AS s LEFT JOIN raw.scheduleop AS o USING ("ScheduleNum") GROUP BY 1, 2, 3) AS s
+        WHERE s.ops IS DISTINCT FROM CASE WHEN s."SchedType" = 2
+            THEN (SELECT array_agg("OperatoryNum" ORDER BY 1) FROM raw.operatory)
+            ELSE (SELECT array_agg("OperatoryNum" ORDER BY 1) FROM raw.operatory
+                  WHERE s."ProvNum" IN ("ProvDentist", "ProvHygienist")) END""")
+    kinds = query(planned, 'SELECT DISTINCT "BlockoutType" FROM raw.schedule WHERE "SchedType" = 2')
+    assert wrong == 0
+    assert {k for (k,) in kinds} == {257, 617, 638}  # huddle, training, holiday
+
+
+def test_plain_run_writes_nothing_after_the_as_of_date(plain):
+    assert one(plain, 'SELECT max("SchedDate") FROM raw.schedule') < TODAY
+    assert one(plain, f"""SELECT count(*) FROM raw.histappointment WHERE "AptDateTime" >= '{AS_OF}'""") == 0
+    assert one(plain, f"""SELECT count(*) FROM raw.labcase WHERE "DateTimeDue" >= '{AS_OF}'""") == 0
+    past = one(plain, 'SELECT count(*) FROM raw.appointment WHERE "AptStatus" <> 1')
+    assert one(plain, 'SELECT count(DISTINCT "AptNum") FROM raw.histappointment') == past
+
+
+# ---------------------------------------------------------------- histappointment
+
+
+def test_history_tells_every_appointment_in_time_order(planned):
+    per_appointment = query(planned, """
+        SELECT a."AptNum", a."AptStatus", a."AptDateTime", a."SecDateTEntry",
+               array_agg(h."AptStatus" ORDER BY h."HistApptNum"),
+               array_agg(h."HistApptAction" ORDER BY h."HistApptNum"),
+               array_agg(h."HistDateTStamp" ORDER BY h."HistApptNum"),
+               (array_agg(h."AptDateTime" ORDER BY h."HistApptNum" DESC))[1]
+        FROM raw.appointment AS a LEFT JOIN raw.histappointment AS h USING ("AptNum") GROUP BY 1""")
+    for apt, status, when, booked, statuses, actions, stamps, last_time in per_appointment:
+        assert stamps[0] == booked and actions[0] == 1 and statuses[0] == 1, apt  # created when booked
+        assert stamps == sorted(stamps), apt
+        assert statuses[-1] == status and last_time == when, apt
+        assert stamps[-1].date() < TODAY, apt
+    sizes = [len(row[4]) for row in per_appointment]
+    assert 2 <= sum(sizes) / len(sizes) <= 4
+    assert min(sizes) >= 1 and max(sizes) <= 5
+
+
+def test_rebooked_notes_name_the_patients_next_appointment(planned):
+    notes = query(planned, r"""
+        SELECT h."AptNum", substring(h."Note" FROM 'new appt:#([0-9]+)')::bigint,
+               (SELECT n."AptNum" FROM raw.appointment AS n WHERE n."PatNum" = a."PatNum"
+                  AND n."AptDateTime" > a."AptDateTime" ORDER BY n."AptDateTime" LIMIT 1)
+        FROM raw.histappointment AS h JOIN raw.appointment AS a USING ("AptNum")
+        WHERE h."Note" LIKE '%new appt:#%'""")
+    assert notes, "no broken appointment was rebooked"
+    assert all(named == following != own for own, named, following in notes)
+
+
+# ---------------------------------------------------------------- perioexam, periomeasure
+
+
+def test_perio_charts_hold_six_to_eight_measures_at_a_completed_visit(planned):
+    sizes = query(planned, """
+        SELECT count(m.*), bool_and(m."IntTooth" BETWEEN 1 AND 32),
+               bool_and(least(m."MBvalue", m."Bvalue", m."DBvalue", m."MLvalue", m."Lvalue", m."DLvalue") >= 0
+                        OR m."SequenceType" = 0),
+               EXISTS (SELECT 1 FROM raw.appointment AS a WHERE a."PatNum" = e."PatNum" AND a."AptStatus" = 2
+                         AND a."AptDateTime"::date = e."ExamDate")
+        FROM raw.perioexam AS e LEFT JOIN raw.periomeasure AS m USING ("PerioExamNum") GROUP BY e."PerioExamNum" """)
+    assert len(sizes) > 100
+    assert all(6 <= n <= 8 and teeth and depths and visited for n, teeth, depths, visited in sizes)
+
+
+# ---------------------------------------------------------------- laboratory, labcase
+
+
+def test_every_seated_restoration_has_a_lab_case_back_before_the_seat(planned):
+    codes = ", ".join(f"'{c}'" for c in LAB_WORK)
+    uncovered = one(planned, f"""
+        SELECT count(*) FROM raw.procedurelog AS p JOIN raw.procedurecode AS c USING ("CodeNum")
+        WHERE p."ProcStatus" = 2 AND c."ProcCode" IN ({codes})
+          AND p."AptNum" NOT IN (SELECT "AptNum" FROM raw.labcase)""")
+    late = one(planned, """
+        SELECT count(*) FROM raw.labcase AS l JOIN raw.appointment AS a USING ("AptNum")
+        WHERE a."AptStatus" = 2 AND NOT (
+              l."DateTimeCreated" < l."DateTimeSent" AND l."DateTimeSent" < l."DateTimeRecd"
+              AND l."DateTimeRecd" < l."DateTimeChecked" AND l."DateTimeChecked" < a."AptDateTime"
+              AND l."PatNum" = a."PatNum" AND l."LabFee" > 0)""")
+    assert one(planned, "SELECT count(*) FROM raw.labcase") > 20
+    assert uncovered == 0 and late == 0
+
+
+def test_open_lab_cases_are_not_received_after_the_as_of_date(planned):
+    open_cases = query(planned, """
+        SELECT l."DateTimeRecd", l."DateTStamp" FROM raw.labcase AS l JOIN raw.appointment AS a USING ("AptNum")
+        WHERE a."AptStatus" = 1""")
+    assert open_cases
+    assert all((received is None or received < TODAY) and stamp.date() < TODAY for received, stamp in open_cases)
+
+
+def test_laboratories_are_reference_data_every_case_points_to(planned):
+    labs = query(planned, 'SELECT "LaboratoryNum", "Description" FROM raw.laboratory ORDER BY 1')
+    assert labs == [(lab[0], lab[1]) for lab in LABORATORIES]
+    assert one(planned, 'SELECT count(*) FROM raw.labcase WHERE "LaboratoryNum" NOT IN (SELECT "LaboratoryNum" '
+                        'FROM raw.laboratory)') == 0
+
+
+# ---------------------------------------------------------------- validators
+
+
+def test_validators_catch_a_history_that_disagrees_with_its_appointment(planned):
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=planned)
+    try:
+        with conn.cursor() as cur:  # the last row of one completed appointment: broken, naming itself
+            cur.execute("""UPDATE raw.histappointment SET "AptStatus" = 5, "Note" = 'new appt:#' || "AptNum"
+                           WHERE "HistApptNum" = (SELECT max("HistApptNum") FROM raw.histappointment
+                                                  WHERE "AptStatus" = 2)""")
+        results = {r.check.name: r.violations for r in run_checks(conn, record_checks.checks(), TODAY)}
+    finally:
+        conn.rollback()
+        conn.close()
+    assert results["histappointment last state is the appointment's"] == 1
+    assert results["D-histappointment-03 new appt note"] == 1
+    assert sum(results.values()) == 2
