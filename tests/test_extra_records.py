@@ -7,7 +7,7 @@ booked appointments, lab cases due after the as-of date), as the generator write
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import psycopg2
 import pytest
@@ -200,3 +200,23 @@ def test_validators_catch_a_history_that_disagrees_with_its_appointment(planned)
     assert results["histappointment last state is the appointment's"] == 1
     assert results["D-histappointment-03 new appt note"] == 1
     assert sum(results.values()) == 2
+
+
+def test_an_early_start_date_leaves_no_row_pointing_at_one_the_models_drop(module_cli, module_scratch_db):
+    """Activity from mid-2021: the models drop exams, schedules and history before 2023, so what hangs off
+    them starts in 2023 too, and a visit booked in 2022 for 2023 still shows two history rows."""
+    db = module_scratch_db("records_early", create=False)
+    run = module_cli("--patients", 600, "--seed", SEED, "--start-date", "2021-06-01", db=db)
+    assert run.code == 0, run.out[-3000:] + run.err
+    assert one(db, 'SELECT min("AptDateTime") FROM raw.appointment') < datetime(2022, 1, 1)
+    assert one(db, """SELECT count(*) FROM raw.periomeasure AS m WHERE NOT EXISTS (
+                          SELECT 1 FROM raw.perioexam AS e
+                          WHERE e."PerioExamNum" = m."PerioExamNum" AND e."ExamDate" >= DATE '2023-01-01')""") == 0
+    assert one(db, """SELECT count(*) FROM raw.scheduleop AS o WHERE NOT EXISTS (
+                          SELECT 1 FROM raw.schedule AS s
+                          WHERE s."ScheduleNum" = o."ScheduleNum" AND s."SchedDate" >= DATE '2023-01-01')""") == 0
+    short = one(db, """SELECT count(*) FROM raw.appointment AS a
+                       WHERE a."AptStatus" = 2 AND a."AptDateTime" >= TIMESTAMP '2023-01-01' AND (
+                           SELECT count(*) FROM raw.histappointment AS h
+                           WHERE h."AptNum" = a."AptNum" AND h."HistDateTStamp" >= TIMESTAMP '2023-01-01') < 2""")
+    assert short == 0
