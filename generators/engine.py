@@ -128,8 +128,10 @@ _RUN: Run | None = None  # the run, inherited by forked workers
 
 
 def _worker_start() -> None:
-    # Ctrl-C is the main process's business: it stops the pool and rolls the run back.
+    # Ctrl-C and SIGTERM are the main process's business: it stops the pool and rolls the run back. A worker
+    # must not inherit main.py's SIGTERM handler, or the pool's own SIGTERM would not end it and join would hang.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _work(index: int) -> tuple[int, dict[str, tuple[int, str]]]:
@@ -146,9 +148,16 @@ def generate_chunks(run: Run, indices: list[int], workers: int) -> Iterator[tupl
     global _RUN
     _RUN = run
     # fork: workers inherit the prepared run instead of rebuilding pools and plans
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
+    try:
         yield from pool.imap(_work, indices)
-    _RUN = None
+        pool.close()  # workers finish on their own; terminate only on failure or when the consumer stops early
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _RUN = None
 
 
 def shard_chunks(chunk_count: int, shard: tuple[int, int] | None) -> list[int]:
