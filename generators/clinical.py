@@ -119,6 +119,7 @@ def _visit_type(kind: str, child: bool, codes: list[str], rng) -> int:
 # D-appointment-06), and chunks stay independent because AptNum is planned (idplan.py).
 GOLDEN = 0.6180339887498949  # frac of the golden ratio: consecutive ids land far apart
 ROOT2 = 0.4142135623730951  # frac of sqrt(2): an independent second coordinate (the dentist)
+ROOT3 = 0.7320508075688772  # frac of sqrt(3): a third (the day of the week a moved visit takes)
 
 
 def _spread(index: int, seed: int, step: float) -> float:
@@ -147,18 +148,26 @@ class _Scheduler:
             return lo
         return days[first + int(_spread(apt_num, self.seed, GOLDEN) * (last - first))]
 
-    def book(self, target: date, lo: date, hi: date, kind: str, surgical: bool):
-        """The first free day from `target` on (or back from it) when the visit can be seen; None if none."""
+    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool):
+        """`target` when the visit can be seen then; else one of the days it can in the week either side
+        (spread by AptNum, so that a surgeon working three days a week gets a third of the surgery on each
+        rather than all of it on his first day after a gap); else the nearest day further out. None if none."""
         role = "specialist" if surgical else "dentist"
-        for direction in (1, -1):
+
+        def free(day: date) -> bool:
+            return (lo <= day <= hi and day not in self.taken and bool(self.working(role, day))
+                    and (kind != "hygiene" or bool(self.working("hygienist", day))))
+
+        if free(target):
             day = target
-            for _ in range(21):
-                if (lo <= day <= hi and day not in self.taken and self.working(role, day)
-                        and (kind != "hygiene" or self.working("hygienist", day))):
-                    self.taken.add(day)
-                    return day
-                day += timedelta(days=direction)
-        return None
+        else:  # a day of the week either side, else further out
+            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if free(d)]
+            day = near[int(_spread(apt_num, self.seed, ROOT3) * len(near))] if near else None
+            further = (target + timedelta(days=k) for k in (*range(8, 21), *range(-8, -21, -1)))
+            day = day or next((d for d in further if free(d)), None)
+        if day is not None:
+            self.taken.add(day)
+        return day
 
     def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
         column = _spread(apt_num, self.seed, ROOT2)
@@ -225,10 +234,10 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
     for k, ((apt_num, target, future), (kind, codes), count) in enumerate(zip(slots, plans, counts)):
         surgical = kind == "treatment" and treatment.is_surgical(codes)
         span = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (lo, hi)
-        day = scheduler.book(target, *span, kind, surgical)
+        day = scheduler.book(apt_num, target, *span, kind, surgical)
         if day is None:  # nobody works near that date: book with a dentist instead
             surgical = False
-            day = scheduler.book(target, *span, kind, False) or target
+            day = scheduler.book(apt_num, target, *span, kind, False) or target
         prov, hyg = scheduler.providers(apt_num, day, kind, surgical)
         if future:
             status = SCHEDULED

@@ -9,6 +9,7 @@ as OpenDental does, so only dentists count towards that limit.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -105,10 +106,17 @@ def dentist_count(appointments: int, open_days: int) -> int:
     return max(MIN_DENTISTS, min(MAX_DENTISTS, needed))
 
 
+def dentist_weekdays(appointments: int, open_days: int) -> int:
+    """Days a week each dentist works: four, or five (as far as the provider-day budget allows, see _fit_budget)
+    when even the largest team would be over capacity, so that no column passes the contract's 100 a day."""
+    per_day = appointments / max(open_days, 1)
+    return 5 if per_day / (DENTIST_DAY_CAPACITY * 0.8) > MAX_DENTISTS else 4
+
+
 def specialist_days(appointments: int, open_days: int) -> int:
-    """Days a week the oral surgeon visits: enough for about 30 surgical visits a day."""
+    """Days a week the oral surgeon visits: enough for about 30 surgical visits a day, at most four."""
     per_week = SURGICAL_SHARE * appointments / max(open_days / 5, 1)
-    return max(1, min(3, math.ceil(per_week / 30)))
+    return max(1, min(4, math.ceil(per_week / 30)))
 
 
 def _weekdays(index: int, days_per_week: int) -> frozenset[int]:
@@ -133,7 +141,8 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
     providers: list[Provider] = []
     for i in range(n_dentists):
         first, last = DENTIST_NAMES[i]
-        providers.append(Provider(len(providers) + 1, "dentist", first, last, SPECIALTY_GENERAL, _weekdays(i, 4)))
+        providers.append(Provider(len(providers) + 1, "dentist", first, last, SPECIALTY_GENERAL,
+                                  _weekdays(i, dentist_weekdays(appointments, open_days))))
     for i in range(n_hygienists):
         first, last = HYGIENIST_NAMES[i]
         providers.append(Provider(len(providers) + 1, "hygienist", first, last, SPECIALTY_HYGIENIST,
@@ -177,4 +186,6 @@ def _fit_budget(providers: list[Provider], window: calendar.Window) -> None:
         busiest = max(dentists, key=lambda p: (len(p.weekdays), p.prov_num))
         if len(busiest.weekdays) <= 1:
             break
-        busiest.weekdays = frozenset(sorted(busiest.weekdays)[:-1])
+        # the weekday most dentists work: days keep about the same number of columns, so none is overloaded
+        cover = Counter(day for p in dentists for day in p.weekdays)
+        busiest.weekdays = busiest.weekdays - {max(busiest.weekdays, key=lambda day: (cover[day], day))}

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 
 class _Quiet:
-    """A console that prints nothing."""
+    """A console (and progress display) that prints nothing."""
 
     def __getattr__(self, _name):
-        return lambda *args, **kwargs: None
+        return lambda *args, **kwargs: self
 
 
 def _dump(conn, tables: list[str], folder: Path) -> None:
@@ -73,14 +73,14 @@ def measure(argv: list[str]) -> dict:
         run = engine.prepare(config)
         stages["prepare_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        counts = main._load(conn, config, run, engine.shard_chunks(len(run.chunks), None), _Quiet())
+        counts, _ = main._load(conn, config, run, engine.shard_chunks(len(run.chunks), None), _Quiet())
         stages["generate_and_copy_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
         loader.analyze(conn, schema.tables())
         failed = sum(r.failed for results in suite.run_all(conn, config).values() for r in results)
         stages["validate_s"] = time.perf_counter() - mark
         total = time.perf_counter() - started
-        tables = [t for t in main.GENERATED_TABLES + ["etl_load_status"] if counts.get(t)]
+        tables = [t for t in main.GENERATED_TABLES + list(engine.ETL_STATUS_TABLES) if counts.get(t)]
         with tempfile.TemporaryDirectory() as folder:
             _dump(conn, tables, Path(folder))
             floor = _floor(conn, tables, Path(folder))
@@ -124,10 +124,15 @@ def main() -> None:
               f"{r['total_s'] / r['floor_s']:>10.1f}x {r['rows'] / r['total_s']:>9,.0f} {r['peak_rss_mb']:>7.0f}MB "
               f"{r['failed_checks']:>6}")
     if len(results) > 1:
-        first, last = results[0], results[-1]
-        print(f"\nscaling {first['patients']:,} -> {last['patients']:,} patients "
-              f"({last['patients'] / first['patients']:.0f}x): time {last['total_s'] / first['total_s']:.1f}x, "
-              f"peak memory {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x")
+        print()
+        pairs = [(results[0], results[-1])]
+        by_size = {r["patients"]: r for r in results}
+        if 20_000 in by_size and 200_000 in by_size and results[0]["patients"] != 20_000:
+            pairs.append((by_size[20_000], by_size[200_000]))  # the issue's scaling target
+        for first, last in pairs:
+            print(f"scaling {first['patients']:,} -> {last['patients']:,} patients "
+                  f"({last['patients'] / first['patients']:.0f}x): time {last['total_s'] / first['total_s']:.1f}x, "
+                  f"peak memory {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ PHASE_TABLES = {"Clinical": ("schedule", "scheduleop")}
 REFERENCE_TABLES = ("schedule", "scheduleop")
 
 PROVIDER_SCHEDULE, BLOCKOUT = 1, 2  # SchedType
-# clinical.py books visits from 08:00 to 16:20 and a visit lasts at most 120 minutes, so 08:00-18:30 holds them.
-DAY_START, DAY_STOP = time(8, 0), time(18, 30)
-HUDDLE = (257, time(7, 30), time(8, 0), "Morning huddle")  # BlockoutType "Staff Meeting", Mondays
-HOLIDAY = (638, DAY_START, DAY_STOP, "Office closed")  # "Holiday"
+# clinical.py starts visits within staff.opening_minutes (08:00-16:20, or 07:00-17:50 in a busy practice) and a
+# visit lasts at most 120 minutes: the day runs from the first start to 130 minutes after the last.
+AFTER_LAST_START = 130
+HUDDLE = (257, 30, "Morning huddle")  # BlockoutType "Staff Meeting": Mondays, the half hour before opening
+HOLIDAY = (638, "Office closed")  # "Holiday": all day
 TRAINING = (617, time(9, 0), time(12, 0), "CPR and OSHA training")  # "Training", quarterly on a Saturday
 TRAINING_MONTHS = (2, 5, 8, 11)
 PLANNED_WEEKS = 4  # schedules are entered about this far ahead
@@ -41,13 +42,15 @@ def emit_reference(ctx) -> None:
     all_ops = [op.op_num for op in ctx.staff.operatories]
     workers = [p for p in ctx.staff.providers if p.active and p.operatories]
     ids = _Ids()
+    first, last_start = ctx.staff.opening_minutes
+    opens, closes = _clock(first), _clock(last_start + AFTER_LAST_START)
     day = max(window.start, calendar.CONTRACT_FLOOR)  # the models drop older schedules, orphaning their chairs
     while day <= last:
-        for blockout in _blockouts(day):
-            _add(ctx, ids, day, blockout[1], blockout[2], BLOCKOUT, None, blockout[0], blockout[3], all_ops)
+        for blockout_type, start, stop, note in _blockouts(day, first, opens, closes):
+            _add(ctx, ids, day, start, stop, BLOCKOUT, None, blockout_type, note, all_ops)
         for provider in workers:
             if provider.works(day):
-                _add(ctx, ids, day, DAY_START, DAY_STOP, PROVIDER_SCHEDULE, provider.prov_num, 0, "",
+                _add(ctx, ids, day, opens, closes, PROVIDER_SCHEDULE, provider.prov_num, 0, "",
                      provider.operatories)
         day += timedelta(days=1)
 
@@ -60,11 +63,16 @@ class _Ids:
         self.scheduleop = 0
 
 
-def _blockouts(day: date) -> list[tuple]:
+def _clock(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _blockouts(day: date, first: int, opens: time, closes: time) -> list[tuple]:
+    """(BlockoutType, start, stop, note) of the day's blockouts."""
     if day in calendar.holidays(day.year) and day.weekday() < 5:
-        return [HOLIDAY]
+        return [(HOLIDAY[0], opens, closes, HOLIDAY[1])]
     if day.weekday() == 0 and calendar.is_open(day):
-        return [HUDDLE]
+        return [(HUDDLE[0], _clock(first - HUDDLE[1]), opens, HUDDLE[2])]
     if day.weekday() == 5 and day.month in TRAINING_MONTHS and 8 <= day.day <= 14:  # the second Saturday
         return [TRAINING]
     return []
