@@ -8,6 +8,7 @@ exactly what was requested. The rest of a patient's life is simulated later from
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from generators.allocate import allocate
@@ -95,104 +96,153 @@ def _position(group: str, in_couple: bool, rng) -> int:
     return rng.choices([SINGLE, DIVORCED], weights=[0.75, 0.25])[0]
 
 
-def _eligible(p: Person) -> bool:
-    return p.status in (0, 2) and p.position != MARRIED
+AGE_GROUPS = ("child", "adult", "senior")
 
 
-def _enforce_retention_floor(people: list[Person]) -> None:
+class Census:
+    """The practice's patients, one array per attribute (a few bytes each instead of a Person object, so that
+    200,000 patients cost a few megabytes); `households` builds the Household and Person objects of a slice.
+    Person k (PatNum k + 1) belongs to the household h with starts[h] <= k < starts[h + 1]."""
+
+    def __init__(self):
+        self.starts = array("i", [0])  # per household, and one past the last
+        self.insured = bytearray()  # per household
+        self.dual = bytearray()
+        self.age = bytearray()  # per person: index into AGE_GROUPS
+        self.gender = bytearray()
+        self.position = bytearray()
+        self.status = bytearray()
+        self.activity = array("d")
+        self.new_patient = bytearray()
+        self.appointments = array("i")
+        self.procedures = array("i")
+        self.booked_ahead = bytearray()
+        self.kept = array("i")
+        self.standard_fees = array("i")
+
+    def __len__(self) -> int:
+        return len(self.insured)
+
+    @property
+    def people(self) -> int:
+        return self.starts[-1]
+
+    def patients_in(self, first: int, stop: int) -> int:
+        """Patients of households first .. stop - 1."""
+        return self.starts[stop] - self.starts[first]
+
+    def households(self, first: int, stop: int) -> list[Household]:
+        return [self._household(h) for h in range(first, stop)]
+
+    def _household(self, h: int) -> Household:
+        start = self.starts[h]
+        return Household(h, [self._person(k, h, k == start) for k in range(start, self.starts[h + 1])],
+                         insured=bool(self.insured[h]), dual=bool(self.dual[h]))
+
+    def _person(self, k: int, h: int, head: bool) -> Person:
+        return Person(k + 1, h, AGE_GROUPS[self.age[k]], self.gender[k], self.position[k], self.status[k], head,
+                      activity=self.activity[k], new_patient=bool(self.new_patient[k]),
+                      appointments=self.appointments[k], procedures=self.procedures[k],
+                      booked_ahead=bool(self.booked_ahead[k]), kept=self.kept[k], standard_fees=self.standard_fees[k])
+
+
+def _eligible(status: int, position: int) -> bool:
+    return status in (0, 2) and position != MARRIED
+
+
+def _enforce_retention_floor(c: Census) -> None:
     """Small practices: relax marriages, then statuses, until enough patients count for retention."""
-    target = min(len(people), RETENTION_FLOOR)
-    count = sum(1 for p in people if _eligible(p))
-    for p in people:
+    target = min(c.people, RETENTION_FLOOR)
+    count = sum(1 for k in range(c.people) if _eligible(c.status[k], c.position[k]))
+    for k in range(c.people):
         if count >= target:
             return
-        if p.position == MARRIED and p.status in (0, 2):
-            p.position = SINGLE  # living together, not married
+        if c.position[k] == MARRIED and c.status[k] in (0, 2):
+            c.position[k] = SINGLE  # living together, not married
             count += 1
-    for p in people:
+    for k in range(c.people):
         if count >= target:
             return
-        if not _eligible(p):
-            p.status = 0
-            p.position = SINGLE if p.position == MARRIED else p.position
+        if not _eligible(c.status[k], c.position[k]):
+            c.status[k] = 0
+            c.position[k] = SINGLE if c.position[k] == MARRIED else c.position[k]
             count += 1
 
 
-def _choose_insured(households: list[Household], n: int, rng) -> None:
+def _choose_insured(c: Census, n: int, rng) -> None:
     target = round(n * INSURED_SHARE)
     insured = 0
-    for h in households:
-        size = len(h.members)
+    for h in range(len(c)):
+        first, size = c.starts[h], c.starts[h + 1] - c.starts[h]
         if insured + size <= target:
-            h.insured = True
+            c.insured[h] = 1
             insured += size
-            couple = size >= 2 and h.members[1].age_group != "child"
-            h.dual = couple and rng.random() < DUAL_COVERAGE_RATE
+            couple = size >= 2 and AGE_GROUPS[c.age[first + 1]] != "child"
+            c.dual[h] = couple and rng.random() < DUAL_COVERAGE_RATE
 
 
-def build(n: int, appointments: int, procedures: int, years_in_window: float, seed: int) -> list[Household]:
+def build(n: int, appointments: int, procedures: int, years_in_window: float, seed: int) -> Census:
     rng = stream(seed, "census")
-    households: list[Household] = []
-    people: list[Person] = []
-    for index, groups in enumerate(_households(n, rng)):
-        household = Household(index)
+    c = Census()
+    statuses, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    for groups in _households(n, rng):
         couple = len(groups) >= 2 and groups[1] != "child"
         for k, group in enumerate(groups):
-            status = 0 if group == "child" else rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+            status = 0 if group == "child" else rng.choices(statuses, status_weights)[0]
             if status == 4 and group != "senior":
                 status = 2
             gender = (k % 2 if rng.random() < 0.5 else 1 - k % 2) if couple and k < 2 else rng.randrange(2)
-            person = Person(len(people) + 1, index, group, gender,
-                            _position(group, couple and k < 2, rng), status, k == 0)
-            household.members.append(person)
-            people.append(person)
-        households.append(household)
-    _enforce_retention_floor(people)
-    _choose_insured(households, n, rng)
+            c.age.append(AGE_GROUPS.index(group))
+            c.gender.append(gender)
+            c.position.append(_position(group, couple and k < 2, rng))
+            c.status.append(status)
+        c.starts.append(len(c.age))
+        c.insured.append(0)
+        c.dual.append(0)
+    people = c.people
+    _enforce_retention_floor(c)
+    _choose_insured(c, n, rng)
 
     new_share = min(0.5, 0.09 * years_in_window)
-    for p in people:
-        p.activity = VISIT_WEIGHT[p.status] * (rng.gammavariate(2.0, 0.5) + 0.2)
-        p.new_patient = p.status == 0 and rng.random() < new_share
-        if p.new_patient:
-            p.activity += 0.5  # a first visit, then the usual follow-ups
-    _allocate_visits(people, appointments, procedures)
-    for p in people:
-        p.booked_ahead = p.status == 0 and rng.random() < FUTURE_BOOKING_RATE and (
-            p.appointments > 1 or (p.appointments == 1 and not p.new_patient))
-    _allocate_rates(people)
-    return households
+    for k in range(people):
+        status = c.status[k]
+        activity = VISIT_WEIGHT[status] * (rng.gammavariate(2.0, 0.5) + 0.2)
+        new = status == 0 and rng.random() < new_share
+        c.activity.append(activity + 0.5 if new else activity)  # a first visit, then the usual follow-ups
+        c.new_patient.append(new)
+    _allocate_visits(c, appointments, procedures)
+    for k in range(people):
+        n_visits = c.appointments[k]
+        c.booked_ahead.append(c.status[k] == 0 and rng.random() < FUTURE_BOOKING_RATE and (
+            n_visits > 1 or (n_visits == 1 and not c.new_patient[k])))
+    _allocate_rates(c)
+    return c
 
 
-def _allocate_visits(people: list[Person], appointments: int, procedures: int) -> None:
-    active = [p.status == 0 for p in people]
+def _allocate_visits(c: Census, appointments: int, procedures: int) -> None:
+    active = [s == 0 for s in c.status]
     floor = [1 if a else 0 for a in active] if appointments >= sum(active) else None
-    counts = allocate(appointments, [p.activity for p in people], floor)
-    for p, c in zip(people, counts):
-        p.appointments = c
-        if c == 0:
-            p.new_patient = False  # nobody's first visit without a visit
-    weights = [p.activity * p.appointments for p in people]
-    proc_counts = allocate(procedures, weights, [p.appointments for p in people])
-    for p, c in zip(people, proc_counts):
-        p.procedures = c
+    c.appointments = array("i", allocate(appointments, list(c.activity), floor))
+    for k, visits in enumerate(c.appointments):
+        if visits == 0:
+            c.new_patient[k] = 0  # nobody's first visit without a visit
+    weights = [a * v for a, v in zip(c.activity, c.appointments)]
+    c.procedures = array("i", allocate(procedures, weights, list(c.appointments)))
 
 
-def _allocate_rates(people: list[Person]) -> None:
+def _allocate_rates(c: Census) -> None:
     """Exact shares over the whole practice: kept appointments and standard fees per patient.
 
     Drawing each visit or fee independently would leave small practices off the rates by chance; a
     quota per patient, in proportion to what they have, lands on them exactly. A new patient's first
     visit always took place.
     """
-    past = [p.appointments - p.booked_ahead for p in people]
-    first_visits = [1 if p.new_patient and n > 0 else 0 for p, n in zip(people, past)]
+    past = [v - b for v, b in zip(c.appointments, c.booked_ahead)]
+    first_visits = [1 if new and n > 0 else 0 for new, n in zip(c.new_patient, past)]
     target = round(COMPLETION_RATE * sum(past))
     if target >= sum(first_visits):
         kept = allocate(target, [n - f for n, f in zip(past, first_visits)], first_visits)
     else:
         kept = first_visits
-    standard = allocate(round(STANDARD_FEE_RATE * sum(p.procedures for p in people)),
-                        [p.procedures for p in people])
-    for p, k, s in zip(people, kept, standard):
-        p.kept, p.standard_fees = k, s
+    c.kept = array("i", kept)
+    c.standard_fees = array("i", allocate(round(STANDARD_FEE_RATE * sum(c.procedures)), list(c.procedures)))

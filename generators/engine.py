@@ -51,29 +51,31 @@ REFERENCE_TABLES = foundation.TABLES + (
     "zipcode", "carrier", "employer", "insplan", "benefit", "appointmenttype", "recalltype", "recalltrigger",
     "referral",
 ) + extra.reference_tables()
-CHUNK_PATIENTS = 500  # households are grouped into chunks of about this many patients
+CHUNK_PATIENTS = 250  # households are grouped into chunks of about this many patients
 
 
 @dataclass
 class Run:
     ctx: Context  # shared state; its sinks hold the reference rows
-    chunks: list[list[census.Household]]
+    census: census.Census
+    chunks: list[range]  # the households of each chunk
     ids: IdPlan
 
     def patients_in(self, chunk: int) -> int:
-        return sum(len(h.members) for h in self.chunks[chunk])
+        return self.census.patients_in(self.chunks[chunk].start, self.chunks[chunk].stop)
+
+    def households(self, chunk: int) -> list[census.Household]:
+        return self.census.households(self.chunks[chunk].start, self.chunks[chunk].stop)
 
 
-def _chunked(households: list[census.Household]) -> list[list[census.Household]]:
-    chunks: list[list[census.Household]] = [[]]
-    size = 0
-    for household in households:
-        if size >= CHUNK_PATIENTS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(household)
-        size += len(household.members)
-    return chunks
+def _chunked(people: census.Census) -> list[range]:
+    """Consecutive households of about CHUNK_PATIENTS patients each."""
+    chunks, first = [], 0
+    for h in range(1, len(people) + 1):
+        if people.patients_in(first, h) >= CHUNK_PATIENTS or h == len(people):
+            chunks.append(range(first, h))
+            first = h
+    return chunks or [range(0)]
 
 
 def prepare(config: GeneratorConfig) -> Run:
@@ -95,9 +97,10 @@ def prepare(config: GeneratorConfig) -> Run:
     ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
 
     years = window.days() / 365.25
-    households = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
-    chunks = _chunked(households)
-    return Run(ctx, chunks, IdPlan(chunks, {"claimpayment": CLAIM_PAYMENT_ID_OFFSET}))
+    people = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
+    chunks = _chunked(people)
+    plan = IdPlan((people.households(c.start, c.stop) for c in chunks), {"claimpayment": CLAIM_PAYMENT_ID_OFFSET})
+    return Run(ctx, people, chunks, plan)
 
 
 def simulate_household(ctx: Context, household: census.Household) -> None:
@@ -119,7 +122,7 @@ def chunk_rows(run: Run, index: int) -> dict[str, tuple[int, str]]:
     """One chunk's rows: {table: (row count, COPY text)}."""
     sinks = Sinks(in_memory=True)
     ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index))
-    for household in run.chunks[index]:
+    for household in run.households(index):
         simulate_household(ctx, household)
     return {table: (sinks.count(table), sinks[table].text()) for table in sinks.tables()}
 

@@ -9,6 +9,8 @@ dense; between blocks there may be a gap, as after deleted rows in a real databa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generators import extra
 from generators.census import Household
 
@@ -51,7 +53,7 @@ def _core_bounds(h: Household) -> dict[str, int]:
 class IdPlan:
     """First id of every (table, chunk) block, and the block sizes."""
 
-    def __init__(self, chunks: list[list[Household]], offsets: dict[str, int]):
+    def __init__(self, chunks: Iterable[list[Household]], offsets: dict[str, int]):
         self.first: dict[str, list[int]] = {}
         self.size: dict[str, list[int]] = {}
         for index, chunk in enumerate(chunks):
