@@ -9,6 +9,7 @@ exactly what was requested. The rest of a patient's life is simulated later from
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generators.allocate import allocate
@@ -28,6 +29,7 @@ VISIT_WEIGHT = {0: 1.0, 2: 0.3, 3: 0.05, 4: 0.4, 1: 0.0}
 FUTURE_BOOKING_RATE = 0.30  # active patients with their next visit already booked
 COMPLETION_RATE = 0.75  # past appointments that were kept
 STANDARD_FEE_RATE = 0.80  # procedures charged exactly the usual fee
+AGE_GROUPS = ("child", "adult", "senior")
 
 
 @dataclass(slots=True)
@@ -60,30 +62,37 @@ class Household:
         return self.members[0]
 
 
-def _households(n: int, rng) -> list[list[str]]:
-    """Age groups of each household's members, head first; children join adult households."""
+def _households(n: int, rng) -> Iterator[list[str]]:
+    """Age groups of each household's members, head first; children join adult households.
+
+    Households are kept as arrays (head's group, couple or not, number of children) until they are handed
+    out one by one, so that a large census holds no list per household."""
     n_child = round(n * CHILD_SHARE)
     n_senior = round(n * SENIOR_SHARE)
     n_adult = n - n_child - n_senior
     if n_adult == 0 and n_child:  # tiny runs: someone has to look after the children
         n_adult, n_child = 1, n_child - 1
     remaining = {"adult": n_adult, "senior": n_senior}
-    households: list[list[str]] = []
+    heads, pairs = bytearray(), bytearray()  # per household: the head's AGE_GROUPS index, 1 for a couple
     while remaining["adult"] + remaining["senior"]:
         group = "adult" if rng.random() * (remaining["adult"] + remaining["senior"]) < remaining["adult"] else "senior"
         remaining[group] -= 1
-        members = [group]
-        if remaining[group] and rng.random() < COUPLE_RATE:
+        couple = bool(remaining[group]) and rng.random() < COUPLE_RATE
+        if couple:
             remaining[group] -= 1
-            members.append(group)
-        households.append(members)
-    parents = [h for h in households if h[0] == "adult"] or households
-    couples = [h for h in parents if len(h) >= 2]
+        heads.append(AGE_GROUPS.index(group))
+        pairs.append(couple)
+    adult = AGE_GROUPS.index("adult")
+    parents = array("i", (h for h in range(len(heads)) if heads[h] == adult)) or array("i", range(len(heads)))
+    couples = array("i", (h for h in parents if pairs[h]))
+    children = array("i", bytes(4 * len(heads)))
     for _ in range(n_child):
         pool = couples if couples and rng.random() < 0.7 else parents
-        rng.choice(pool).append("child")
-    rng.shuffle(households)
-    return households
+        children[rng.choice(pool)] += 1
+    order = array("i", range(len(heads)))
+    rng.shuffle(order)
+    for h in order:
+        yield [AGE_GROUPS[heads[h]]] * (1 + pairs[h]) + ["child"] * children[h]
 
 
 def _position(group: str, in_couple: bool, rng) -> int:
@@ -95,8 +104,6 @@ def _position(group: str, in_couple: bool, rng) -> int:
         return rng.choices([SINGLE, WIDOWED, DIVORCED], weights=[0.3, 0.45, 0.25])[0]
     return rng.choices([SINGLE, DIVORCED], weights=[0.75, 0.25])[0]
 
-
-AGE_GROUPS = ("child", "adult", "senior")
 
 
 class Census:
@@ -222,12 +229,12 @@ def build(n: int, appointments: int, procedures: int, years_in_window: float, se
 def _allocate_visits(c: Census, appointments: int, procedures: int) -> None:
     active = [s == 0 for s in c.status]
     floor = [1 if a else 0 for a in active] if appointments >= sum(active) else None
-    c.appointments = array("i", allocate(appointments, list(c.activity), floor))
+    c.appointments = array("i", allocate(appointments, c.activity, floor))
     for k, visits in enumerate(c.appointments):
         if visits == 0:
             c.new_patient[k] = 0  # nobody's first visit without a visit
     weights = [a * v for a, v in zip(c.activity, c.appointments)]
-    c.procedures = array("i", allocate(procedures, weights, list(c.appointments)))
+    c.procedures = array("i", allocate(procedures, weights, c.appointments))
 
 
 def _allocate_rates(c: Census) -> None:
@@ -245,4 +252,4 @@ def _allocate_rates(c: Census) -> None:
     else:
         kept = first_visits
     c.kept = array("i", kept)
-    c.standard_fees = array("i", allocate(round(STANDARD_FEE_RATE * sum(c.procedures)), list(c.procedures)))
+    c.standard_fees = array("i", allocate(round(STANDARD_FEE_RATE * sum(c.procedures)), c.procedures))
