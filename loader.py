@@ -8,6 +8,7 @@ throws the whole run away. The password never appears in a message.
 from __future__ import annotations
 
 import io
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -222,6 +223,34 @@ def copy_text(conn, table_name: str, text) -> None:
     source = io.StringIO(text) if isinstance(text, str) else text
     with conn.cursor() as cur:
         cur.copy_expert(f"COPY {table.qualified} ({table.column_list()}) FROM STDIN", source, size=COPY_BUFFER_BYTES)
+
+
+class CopyBatcher:
+    """Gathers each table's COPY text over chunks and sends it in pieces of about FLUSH_BYTES: one COPY
+    statement per piece rather than per table and chunk (most tables give a chunk only a few rows)."""
+
+    FLUSH_BYTES = 256 * 1024
+
+    def __init__(self, conn, seconds: dict[str, float]):
+        self.conn, self.seconds = conn, seconds
+        self._pending: dict[str, list[str]] = {}
+        self._size: dict[str, int] = {}
+
+    def add(self, table: str, text: str) -> None:
+        self._pending.setdefault(table, []).append(text)
+        self._size[table] = self._size.get(table, 0) + len(text)
+        if self._size[table] >= self.FLUSH_BYTES:
+            self._flush(table)
+
+    def flush(self) -> None:
+        for table in list(self._pending):
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        started = time.perf_counter()
+        copy_text(self.conn, table, "".join(self._pending.pop(table)))
+        self._size[table] = 0
+        self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
 
 
 def drop_primary_keys(conn, tables) -> None:

@@ -117,15 +117,15 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
             seconds[table] += time.perf_counter() - started
             progress.add(table, counts[table])
     done = 0
+    batcher = loader.CopyBatcher(conn, seconds)
     for index, rows in engine.generate_chunks(run, chunks, config.workers):
         for table, (count, text) in rows.items():
-            started = time.perf_counter()
-            loader.copy_text(conn, table, text)
-            seconds[table] += time.perf_counter() - started
+            batcher.add(table, text)
             counts[table] += count
             progress.add(table, count)
         done += run.patients_in(index)
         progress.patients_done(done)
+    batcher.flush()
     if bulk:
         console.status("Building primary keys...")
         for table in GENERATED_TABLES:
