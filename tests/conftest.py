@@ -15,8 +15,9 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import psycopg2
@@ -28,6 +29,7 @@ if str(ROOT) not in sys.path:  # `pytest` (not only `python -m pytest`) must fin
 
 import main
 import server
+from validators.base import run_checks
 
 HOST = "127.0.0.1"
 PORT = 5432
@@ -191,6 +193,57 @@ class ScratchDatabases:
     def drop_all(self) -> None:
         for name in self.names:
             drop_database(name)
+
+
+def generated_database(module_cli, module_scratch_db, purpose: str, *args) -> str:
+    """A scratch database holding one successful run with these arguments."""
+    db = module_scratch_db(purpose, create=False)
+    run = module_cli(*args, db=db)
+    assert run.code == 0, run.out[-3000:] + run.err
+    return db
+
+
+@contextmanager
+def schema_database(purpose: str):
+    """A scratch database holding the empty raw schema: an autocommit connection to it, dropped afterwards."""
+    name = db_name(purpose)
+    drop_database(name)
+    create_database(name)
+    conn = None
+    try:
+        create_raw_schema(name)
+        conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=name)
+        conn.autocommit = True
+        yield conn
+    finally:
+        if conn is not None:
+            conn.close()
+        drop_database(name)
+
+
+def insert_rows(cur, rows: dict[str, list[dict]]) -> None:
+    """Hand-made rows, {table: [{column: value}]}, each naming only the columns it sets."""
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            columns = ", ".join(f'"{c}"' for c in row)
+            cur.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})",
+                        list(row.values()))
+
+
+def check_violations(db: str, checks, change=None) -> dict[str, int]:
+    """{check name: violations} on the database after `change` (SQL text, or a function of a cursor), which
+    is rolled back afterwards."""
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
+    try:
+        with conn.cursor() as cur:
+            if isinstance(change, str):
+                cur.execute(change)
+            elif change is not None:
+                change(cur)
+        return {r.check.name: r.violations for r in run_checks(conn, checks, date.fromisoformat(AS_OF))}
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 @pytest.fixture

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
+from conftest import insert_rows, schema_database
 
 from validators import contract_checks
 from validators.base import render, run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "contract"
-DB = f"opendental_demo_test_contract_{os.getpid()}"
-CONNECT = {"host": "127.0.0.1", "user": "postgres"}
 AS_OF = date(2025, 6, 15)
 PAST, FUTURE = AS_OF - timedelta(days=10), AS_OF + timedelta(days=5)
 NO_DATE = date(1, 1, 1)  # OpenDental's "no date"; the clean_date transform turns it into NULL
@@ -88,32 +86,10 @@ EXPECTED = {
 }
 
 
-def insert(cur, table: str, rows: list[dict]) -> None:
-    for row in rows:
-        columns = ", ".join(f'"{c}"' for c in row)
-        cur.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})", list(row.values()))
-
-
 @pytest.fixture(scope="module")
 def database():
-    admin = psycopg2.connect(dbname="postgres", **CONNECT)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cur.execute(f"CREATE DATABASE {DB}")
-    conn = None
-    try:
-        conn = psycopg2.connect(dbname=DB, **CONNECT)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute((ROOT / "create_tables.sql").read_text())
+    with schema_database("contract") as conn:
         yield conn
-    finally:
-        if conn is not None:
-            conn.close()
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.close()
 
 
 @pytest.fixture
@@ -121,8 +97,7 @@ def loaded(database):
     """The hand-made rows, inside a transaction rolled back afterwards (the schema stays empty for other tests)."""
     database.autocommit = False
     with database.cursor() as cur:
-        for table, rows in ROWS.items():
-            insert(cur, table, rows)
+        insert_rows(cur, ROWS)
     try:
         yield database
     finally:

@@ -8,19 +8,15 @@ NULL semantics.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import psycopg2
 import pytest
+from conftest import insert_rows, schema_database
 
 from validators import derived
 from validators.base import render, run_checks
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = f"opendental_demo_test_derived_{os.getpid()}"
-CONNECT = {"host": "127.0.0.1", "user": "postgres"}
 AS_OF = date(2025, 6, 15)
 DAY = datetime(2024, 3, 1, 9, 0)  # a visit day inside the staging window
 RECENT = date(2025, 5, 1)
@@ -254,32 +250,10 @@ EXPECTED = {
 }
 
 
-def insert(cur, table: str, rows: list[dict]) -> None:
-    for row in rows:
-        columns = ", ".join(f'"{c}"' for c in row)
-        cur.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})", list(row.values()))
-
-
 @pytest.fixture(scope="module")
 def database():
-    admin = psycopg2.connect(dbname="postgres", **CONNECT)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cur.execute(f"CREATE DATABASE {DB}")
-    conn = None
-    try:
-        conn = psycopg2.connect(dbname=DB, **CONNECT)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute((ROOT / "create_tables.sql").read_text())
+    with schema_database("derived") as conn:
         yield conn
-    finally:
-        if conn is not None:
-            conn.close()
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.close()
 
 
 @pytest.fixture
@@ -287,8 +261,7 @@ def loaded(database):
     """The hand-made rows, inside a transaction rolled back afterwards (the schema stays empty for other tests)."""
     database.autocommit = False
     with database.cursor() as cur:
-        for table, rows in ROWS.items():
-            insert(cur, table, rows)
+        insert_rows(cur, ROWS)
     try:
         yield database
     finally:

@@ -12,7 +12,7 @@ from datetime import date
 
 import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, row_counts, with_defaults
+from conftest import AS_OF, HOST, PORT, USER, generated_database, row_counts, with_defaults
 
 from config import load_config
 from generators import schema
@@ -26,9 +26,7 @@ TABLES = sorted(schema.tables())
 @pytest.fixture(scope="module")
 def generated(module_cli, module_scratch_db, tmp_path_factory):
     """(database, row counts, every check of the suite by table)."""
-    db = module_scratch_db("every_table", create=False)
-    run = module_cli(*ARGS, db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
+    db = generated_database(module_cli, module_scratch_db, "every_table", *ARGS)
     config = load_config(with_defaults(ARGS, db), {}, tmp_path_factory.mktemp("cfg"), date.today())
     by_table: dict[str, list] = {}
     for check in suite.all_checks(config):

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, query
+from conftest import AS_OF, check_violations, generated_database, query
 
 from generators.extra import billing, verification
-from validators.base import run_checks
 from validators.extra import billing as billing_checks
 
 PATIENTS, SEED = 1000, 7  # the size and seed test_run.py uses: large enough for the rate validators
@@ -19,23 +17,12 @@ TODAY = date.fromisoformat(AS_OF)
 
 @pytest.fixture(scope="module")
 def db(module_cli, module_scratch_db):
-    name = module_scratch_db("billing", create=False)
-    run = module_cli("--patients", PATIENTS, "--seed", SEED, db=name)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return name
+    return generated_database(module_cli, module_scratch_db, "billing", "--patients", PATIENTS, "--seed", SEED)
 
 
 def violations(db: str, changes: str = "") -> dict[str, int]:
     """Each check of validators/extra/billing.py on the run's data, after `changes` (rolled back)."""
-    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
-    try:
-        with conn.cursor() as cur:
-            if changes:
-                cur.execute(changes)
-        return {r.check.name: r.violations for r in run_checks(conn, billing_checks.checks(), TODAY)}
-    finally:
-        conn.rollback()
-        conn.close()
+    return check_violations(db, billing_checks.checks(), changes or None)
 
 
 def test_checks_pass_on_generated_data(db):

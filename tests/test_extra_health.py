@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, create_raw_schema, query
+from conftest import check_violations, create_raw_schema, generated_database, insert_rows, query
 
 from generators.extra import charting as ref
 from generators.extra import health
-from validators.base import run_checks
 from validators.extra import health as health_checks
 
 PATIENTS, SEED = 1000, 7  # as tests/test_run.py: small runs pass the rate validators for this seed
@@ -20,30 +18,19 @@ PATIENTS, SEED = 1000, 7  # as tests/test_run.py: small runs pass the rate valid
 
 @pytest.fixture(scope="module")
 def practice(module_cli, module_scratch_db):
-    db = module_scratch_db("health", create=False)
-    run = module_cli("--patients", PATIENTS, "--seed", SEED, db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return db
+    return generated_database(module_cli, module_scratch_db, "health", "--patients", PATIENTS, "--seed", SEED)
 
 
 def one(db: str, statement: str, params=None):
     return query(db, statement, params)[0][0]
 
 
-def connect(db: str):
-    return psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
-
-
 # ---------------------------------------------------------------- generated data
 
 
 def test_the_generated_data_passes_every_health_check(practice):
-    conn = connect(practice)
-    try:
-        results = run_checks(conn, health_checks.checks(), date.fromisoformat(AS_OF))
-    finally:
-        conn.close()
-    assert {r.check.name: r.violations for r in results if r.violations} == {}
+    found = check_violations(practice, health_checks.checks())
+    assert {name: n for name, n in found.items() if n} == {}
 
 
 def test_reference_tables_hold_the_module_constants(practice):
@@ -229,16 +216,4 @@ EXPECTED = {
 def test_each_check_counts_the_rows_that_break_it(module_scratch_db):
     db = module_scratch_db("health_rows")
     create_raw_schema(db)
-    conn = connect(db)
-    try:
-        with conn.cursor() as cur:
-            for table, rows in ROWS.items():
-                for row in rows:
-                    columns = ", ".join(f'"{c}"' for c in row)
-                    cur.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})",
-                                list(row.values()))
-        results = run_checks(conn, health_checks.checks(), date.fromisoformat(AS_OF))
-    finally:
-        conn.rollback()
-        conn.close()
-    assert {r.check.name: r.violations for r in results} == EXPECTED
+    assert check_violations(db, health_checks.checks(), lambda cur: insert_rows(cur, ROWS)) == EXPECTED

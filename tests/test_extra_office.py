@@ -7,13 +7,10 @@ database, each built to break or satisfy one rule, as tests/test_derived.py does
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-import psycopg2
 import pytest
-from conftest import with_defaults
+from conftest import insert_rows, schema_database, with_defaults
 
 from config import load_config
 from generators import engine, schema
@@ -211,9 +208,6 @@ def test_rows_do_not_depend_on_the_chunk_being_generated_again(run, chunks):
 
 # ---------------------------------------------------------------- checks
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = f"opendental_demo_test_office_{os.getpid()}"
-CONNECT = {"host": "127.0.0.1", "user": "postgres"}
 CHECK_AS_OF = date(2025, 6, 15)
 T0 = datetime(2024, 1, 1, 9, 0)
 
@@ -335,30 +329,11 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def database():
-    admin = psycopg2.connect(dbname="postgres", **CONNECT)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cur.execute(f"CREATE DATABASE {DB}")
-    conn = None
-    try:
-        conn = psycopg2.connect(dbname=DB, **CONNECT)
-        conn.autocommit = True
+    with schema_database("office") as conn:
         with conn.cursor() as cur:
-            cur.execute((ROOT / "create_tables.sql").read_text())
-            for table, rows in ROWS.items():
-                for row in rows:
-                    columns = ", ".join(f'"{c}"' for c in row)
-                    cur.execute(f"INSERT INTO raw.{table} ({columns}) VALUES ({', '.join(['%s'] * len(row))})",
-                                list(row.values()))
+            insert_rows(cur, ROWS)
             cur.execute("ANALYZE")
         yield conn
-    finally:
-        if conn is not None:
-            conn.close()
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.close()
 
 
 def test_every_check_counts_what_the_rows_break(database):

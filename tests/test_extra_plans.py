@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, query
+from conftest import AS_OF, check_violations, generated_database, query
 
 from config import load_config
 from generators import engine
 from generators.extra import plans
-from validators.base import run_checks
 from validators.extra import plans as plan_checks
 
 PATIENTS, SEED = 1000, 7  # the size and seed test_run.py uses: large enough for the rate validators
@@ -21,23 +19,12 @@ TODAY = date.fromisoformat(AS_OF)
 
 @pytest.fixture(scope="module")
 def db(module_cli, module_scratch_db):
-    name = module_scratch_db("plans", create=False)
-    run = module_cli("--patients", PATIENTS, "--seed", SEED, db=name)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return name
+    return generated_database(module_cli, module_scratch_db, "plans", "--patients", PATIENTS, "--seed", SEED)
 
 
 def violations(db: str, changes: str = "") -> dict[str, int]:
     """Each check of validators/extra/plans.py on the run's data, after `changes` (rolled back)."""
-    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=db)
-    try:
-        with conn.cursor() as cur:
-            if changes:
-                cur.execute(changes)
-        return {r.check.name: r.violations for r in run_checks(conn, plan_checks.checks(), TODAY)}
-    finally:
-        conn.rollback()
-        conn.close()
+    return check_violations(db, plan_checks.checks(), changes or None)
 
 
 def test_checks_pass_on_generated_data(db):

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, query, with_defaults
+from conftest import AS_OF, check_violations, generated_database, query, with_defaults
 
 from config import load_config
 from generators import staff as staff_module
 from generators.calendar import Window
 from generators.extra.records import LAB_WORK, LABORATORIES
 from validators import timeline
-from validators.base import run_checks
 from validators.extra import records as record_checks
 
 PATIENTS, SEED = 1000, 7
@@ -31,22 +29,16 @@ TODAY = date.fromisoformat(AS_OF)
 @pytest.fixture(scope="module")
 def planned(module_cli, module_scratch_db):
     """A run whose as-of validator allows the planning columns: the generator then writes them."""
-    db = module_scratch_db("records_planned", create=False)
     with pytest.MonkeyPatch.context() as patch:
         for key, rows in PLANNING.items():
             patch.setitem(timeline.FUTURE_ALLOWED, key, rows)
-        run = module_cli(*ARGS, db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return db
+        return generated_database(module_cli, module_scratch_db, "records_planned", *ARGS)
 
 
 @pytest.fixture(scope="module")
 def plain(module_cli, module_scratch_db):
     """A run with the validators as they stand."""
-    db = module_scratch_db("records_plain", create=False)
-    run = module_cli(*ARGS, db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return db
+    return generated_database(module_cli, module_scratch_db, "records_plain", *ARGS)
 
 
 def one(db: str, sql: str):
@@ -187,16 +179,10 @@ def test_laboratories_are_reference_data_every_case_points_to(planned):
 
 
 def test_validators_catch_a_history_that_disagrees_with_its_appointment(planned):
-    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, dbname=planned)
-    try:
-        with conn.cursor() as cur:  # the last row of one completed appointment: broken, naming itself
-            cur.execute("""UPDATE raw.histappointment SET "AptStatus" = 5, "Note" = 'new appt:#' || "AptNum"
-                           WHERE "HistApptNum" = (SELECT max("HistApptNum") FROM raw.histappointment
-                                                  WHERE "AptStatus" = 2)""")
-        results = {r.check.name: r.violations for r in run_checks(conn, record_checks.checks(), TODAY)}
-    finally:
-        conn.rollback()
-        conn.close()
+    # the last row of one completed appointment: broken, naming itself
+    results = check_violations(planned, record_checks.checks(), """
+        UPDATE raw.histappointment SET "AptStatus" = 5, "Note" = 'new appt:#' || "AptNum"
+        WHERE "HistApptNum" = (SELECT max("HistApptNum") FROM raw.histappointment WHERE "AptStatus" = 2)""")
     assert results["histappointment last state is the appointment's"] == 1
     assert results["D-histappointment-03 new appt note"] == 1
     assert sum(results.values()) == 2
@@ -205,9 +191,8 @@ def test_validators_catch_a_history_that_disagrees_with_its_appointment(planned)
 def test_an_early_start_date_leaves_no_row_pointing_at_one_the_models_drop(module_cli, module_scratch_db):
     """Activity from mid-2021: the models drop exams, schedules and history before 2023, so what hangs off
     them starts in 2023 too, and a visit booked in 2022 for 2023 still shows two history rows."""
-    db = module_scratch_db("records_early", create=False)
-    run = module_cli("--patients", 600, "--seed", SEED, "--start-date", "2021-06-01", db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
+    db = generated_database(module_cli, module_scratch_db, "records_early", "--patients", 600, "--seed", SEED,
+                   "--start-date", "2021-06-01")
     assert one(db, 'SELECT min("AptDateTime") FROM raw.appointment') < datetime(2022, 1, 1)
     assert one(db, """SELECT count(*) FROM raw.periomeasure AS m WHERE NOT EXISTS (
                           SELECT 1 FROM raw.perioexam AS e
