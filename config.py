@@ -20,6 +20,7 @@ APPOINTMENTS_PER_PATIENT = 3
 PROCEDURES_PER_PATIENT = 4
 MAX_PATIENTS = 1_000_000
 EARLIEST_START = date(1900, 1, 1)
+OUTPUT_FORMATS = ("csv", "parquet")
 
 
 class ConfigError(Exception):
@@ -78,7 +79,8 @@ class GeneratorConfig:
     reset: bool = False
     validate_only: bool = False
     dry_run: bool = False
-    output_csv: str | None = None  # write CSV files to this folder instead of loading a database
+    output_format: str | None = None  # "csv" or "parquet": write files instead of loading a database ...
+    output_dir: str | None = None  # ... into this folder
     dbt_profile: str | None = None  # also write the dbt target into this profiles.yml
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
 
@@ -112,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db-port", metavar="PORT", help="PostgreSQL port (default 5432)")
     parser.add_argument("--db-name", metavar="NAME", help="opendental_demo or opendental_demo_<suffix>")
     parser.add_argument("--db-user", metavar="USER", help="PostgreSQL user (default postgres)")
-    parser.add_argument("--db-password", metavar="PASSWORD", help="password (else PGPASSWORD / ~/.pgpass)")
+    parser.add_argument("--db-password", metavar="PASSWORD",
+                        help="password (else PGPASSWORD / ~/.pgpass); other local users can read it in the "
+                             "process list, so prefer PGPASSWORD, ~/.pgpass or DEMO_POSTGRES_PASSWORD")
     parser.add_argument("--env-file", metavar="PATH", help=f"settings file (default ./{DEFAULT_ENV_FILE} if present)")
     parser.add_argument("--reset", action="store_true", help="empty the raw tables first (in the same transaction)")
     parser.add_argument(
@@ -121,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true",
                         help="print the plan (target, rows per table, dates, estimated time); touch nothing")
     parser.add_argument("--output", nargs=2, metavar=("FORMAT", "DIR"),
-                        help="write the tables as files instead of loading a database: --output csv DIR")
+                        help="write the tables as files instead of loading a database: --output csv DIR or "
+                             "--output parquet DIR")
     parser.add_argument("--dbt-profile", metavar="PATH", help="write the dbt target for the result into this "
                                                               "profiles.yml (other targets are kept)")
     noise = parser.add_mutually_exclusive_group()
@@ -271,12 +276,6 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if start >= as_of:
         raise ConfigError(f"start date {start} must be before the as-of date {as_of}; use an earlier --start-date")
 
-    from generators import limits  # late: the generator package is only needed once the values parse
-
-    trouble = limits.problems(patients, appointments, procedures, start, as_of)
-    if trouble:
-        raise ConfigError(trouble[0])
-
     db_name = value("db_name").strip()
     if db_name != DEMO_DB_NAME and not db_name.startswith(DEMO_DB_NAME + "_"):
         raise ConfigError(
@@ -286,15 +285,15 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if not re.fullmatch(r"[A-Za-z0-9_]+", db_name):
         raise ConfigError(f"{where('db_name')} {db_name!r} may only contain letters, digits and underscores")
     host = value("db_host").strip()
-    output_csv = None
+    output_format = output_dir = None
     if args.output:
-        kind, folder = args.output
-        if kind.lower() != "csv":
-            raise ConfigError(f"--output {kind}: the only format is csv; use --output csv DIR")
+        output_format, output_dir = args.output[0].lower(), args.output[1]
+        if output_format not in OUTPUT_FORMATS:
+            raise ConfigError(f"--output {args.output[0]}: the formats are {' and '.join(OUTPUT_FORMATS)}; use e.g. "
+                              f"--output csv DIR")
         if args.validate_only or args.reset or args.shard:
-            raise ConfigError("--output csv writes files and touches no database: drop --validate-only, --reset "
-                              "and --shard")
-        output_csv = folder
+            raise ConfigError(f"--output {output_format} writes files and touches no database: drop --validate-only, "
+                              f"--reset and --shard")
     user = value("db_user").strip()
     if not host:
         raise ConfigError(f"{where('db_host')} is empty; pass e.g. --db-host localhost")
@@ -321,7 +320,8 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         reset=args.reset,
         validate_only=args.validate_only,
         dry_run=args.dry_run,
-        output_csv=output_csv,
+        output_format=output_format,
+        output_dir=output_dir,
         dbt_profile=args.dbt_profile,
         verbosity=0 if args.quiet else 2 if args.verbose else 1,
     )

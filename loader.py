@@ -8,15 +8,14 @@ throws the whole run away. The password never appears in a message.
 from __future__ import annotations
 
 import io
-import time
-from datetime import datetime
 from pathlib import Path
 
 import psycopg2
 from psycopg2 import errorcodes, sql
+from psycopg2.extras import execute_values
 
 from config import GeneratorConfig
-from generators import schema
+from contract import schema
 
 CONNECT_TIMEOUT_SECONDS = 4  # libpq may try two addresses (IPv6, IPv4): stay under 10 s
 COPY_BUFFER_BYTES = 1 << 20
@@ -211,46 +210,12 @@ def analyze(conn, tables) -> None:
             cur.execute(f"ANALYZE raw.{table}")
 
 
-def copy_rows(conn, sink) -> int:
-    """Stream one table's spooled COPY text into PostgreSQL; returns the row count."""
-    copy_text(conn, sink.table.name, sink.reader())
-    return sink.count
-
-
 def copy_text(conn, table_name: str, text) -> None:
     """COPY rows given as COPY text (a string or a readable file) into raw.<table>."""
     table = schema.table(table_name)
     source = io.StringIO(text) if isinstance(text, str) else text
     with conn.cursor() as cur:
         cur.copy_expert(f"COPY {table.qualified} ({table.column_list()}) FROM STDIN", source, size=COPY_BUFFER_BYTES)
-
-
-class CopyBatcher:
-    """Gathers each table's COPY text over chunks and sends it in pieces of about FLUSH_BYTES: one COPY
-    statement per piece rather than per table and chunk (most tables give a chunk only a few rows)."""
-
-    FLUSH_BYTES = 256 * 1024
-
-    def __init__(self, conn, seconds: dict[str, float]):
-        self.conn, self.seconds = conn, seconds
-        self._pending: dict[str, list[str]] = {}
-        self._size: dict[str, int] = {}
-
-    def add(self, table: str, text: str) -> None:
-        self._pending.setdefault(table, []).append(text)
-        self._size[table] = self._size.get(table, 0) + len(text)
-        if self._size[table] >= self.FLUSH_BYTES:
-            self._flush(table)
-
-    def flush(self) -> None:
-        for table in list(self._pending):
-            self._flush(table)
-
-    def _flush(self, table: str) -> None:
-        started = time.perf_counter()
-        copy_text(self.conn, table, "".join(self._pending.pop(table)))
-        self._size[table] = 0
-        self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
 
 
 def drop_primary_keys(conn, tables) -> None:
@@ -268,59 +233,31 @@ def add_primary_keys(conn, tables) -> None:
             cur.execute(f"ALTER TABLE raw.{name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({columns})")
 
 
-TRANSFORM_RUN = "dbt_transformation_run"  # the row the dbt project's on-run hooks upsert (contract etl.md)
-
-
-def transform_status_row(loaded_at: datetime) -> dict:
-    """raw.etl_transform_status as the hooks will find it: the run pending, nothing transformed yet."""
-    return {"id": 1, "table_name": TRANSFORM_RUN, "last_transformed": datetime(1970, 1, 1, 0, 0, 1),
-            "rows_transformed": 0, "transform_status": "pending", "_transformed_at": loaded_at,
-            "last_primary_value": None, "primary_column_name": None, "_created_at": loaded_at,
-            "_updated_at": loaded_at}
-
-
-def write_etl_status(conn, tables: list[str], loaded_at: datetime) -> dict[str, int]:
-    """Both ETL status tables; returns their row counts."""
-    write_load_status(conn, tables, loaded_at)
-    write_transform_status(conn, loaded_at)
-    return {"etl_load_status": len(tables), "etl_transform_status": 1}
-
-
-def write_transform_status(conn, loaded_at: datetime) -> None:
-    """The pending dbt run. The hooks insert without an id and upsert on table_name; the id sequence is moved
-    past ours so that their insert never collides with it on the primary key."""
-    row = transform_status_row(loaded_at)
+def row_counts(conn, tables: list[str]) -> dict[str, int]:
+    """The rows each table holds, counted in one statement."""
+    query = " UNION ALL ".join(f"SELECT '{name}', count(*) FROM raw.{name}" for name in tables)
     with conn.cursor() as cur:
-        cur.execute(
-            f"""INSERT INTO raw.etl_transform_status ({", ".join(row)})
-                VALUES ({", ".join(f"%({c})s" for c in row)}) ON CONFLICT (table_name) DO NOTHING""",
-            row,
-        )
-        cur.execute("""SELECT setval('raw.etl_transform_status_id_seq',
-                                     (SELECT max(id) FROM raw.etl_transform_status))""")
+        cur.execute(query)
+        return dict(cur.fetchall())
 
 
-def write_load_status(conn, tables: list[str], loaded_at: datetime) -> None:
-    """One raw.etl_load_status row per loaded table, counted in the database.
+# How a status row replaces an earlier one of the same table (a shard loaded before): the counts are updated;
+# the pending dbt run is left as the dbt hooks may have updated it.
+_STATUS_CONFLICT = {
+    "etl_load_status": "DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded, last_loaded = EXCLUDED.last_loaded, "
+                       "_loaded_at = EXCLUDED._loaded_at, load_status = EXCLUDED.load_status",
+    "etl_transform_status": "DO NOTHING",
+}
 
-    Counting in SQL (one statement, upserting) lets shards loaded by different runs leave the same rows
-    as a single run: the last shard to finish writes the final counts.
-    """
-    rows = " UNION ALL ".join(
-        f"SELECT {number}, '{name}', (SELECT count(*) FROM raw.{name}), "
-        f"'{','.join(schema.table(name).primary_key)}'"
-        for number, name in enumerate(tables, start=1)
-    )
+
+def upsert_status(conn, table_name: str, rows: list[tuple]) -> None:
+    """Insert the ETL status rows of one table, upserting on table_name. The dbt hooks insert into
+    etl_transform_status without an id, so its id sequence is moved past ours to keep them from colliding."""
+    table = schema.table(table_name)
     with conn.cursor() as cur:
-        cur.execute(
-            f"""INSERT INTO raw.etl_load_status (id, table_name, last_loaded, rows_loaded, load_status, _loaded_at,
-                    last_primary_value, primary_column_name)
-                SELECT n, t, %(at)s, c, 'completed', %(at)s, NULL, pk FROM ({rows}) AS s(n, t, c, pk)
-                ON CONFLICT (table_name) DO UPDATE SET rows_loaded = EXCLUDED.rows_loaded,
-                    last_loaded = EXCLUDED.last_loaded, _loaded_at = EXCLUDED._loaded_at,
-                    load_status = EXCLUDED.load_status""",
-            {"at": loaded_at},
-        )
+        execute_values(cur, f"INSERT INTO {table.qualified} ({table.column_list()}) VALUES %s "
+                            f"ON CONFLICT (table_name) {_STATUS_CONFLICT[table_name]}", rows)
+        cur.execute(f"SELECT setval('raw.{table_name}_id_seq', (SELECT max(id) FROM {table.qualified}))")
 
 
 def patients_in_range(conn, first: int, last: int) -> int:

@@ -1,7 +1,7 @@
 """python main.py [options]: fill schema raw of an opendental_demo database with a synthetic practice.
 
-`python main.py --output csv DIR` writes the same rows as CSV files instead; `python main.py server status`
-and `python main.py server stop` look after the embedded PostgreSQL (server.py).
+`python main.py --output csv DIR` (or `parquet DIR`) writes the same rows as files instead; `python main.py
+server status` and `python main.py server stop` look after the embedded PostgreSQL (server.py).
 
 Exit codes: 0 done; 1 a validator failed; 2 bad input, refused, database unreachable or lost, or the run was
 interrupted (Ctrl-C, SIGTERM). Whenever the exit code is not 0, nothing was written.
@@ -17,17 +17,23 @@ from pathlib import Path
 
 import psycopg2.errors
 
-import export
 import handoff
 import loader
+import pipeline
 import server
 from config import ConfigError, GeneratorConfig, load_config
-from generators import engine, limits, schema
+from contract import schema
+from contract.tables import GENERATED_TABLES, PHASES, REFERENCE_TABLES
+from generators import engine, limits
 from report import Console
 from validators import suite
+from validators.base import run_checks
+from writers.files import WRITERS as FILE_WRITERS
+from writers.files import OutputError
+from writers.postgres import PostgresWriter
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-GENERATED_TABLES = [t for _, tables in engine.PHASES for t in tables if t not in engine.ETL_STATUS_TABLES]
+HOUSEHOLD_TABLES = [t for t in GENERATED_TABLES if t not in REFERENCE_TABLES]
 
 
 class Refused(Exception):
@@ -63,11 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         console.error(str(exc))
         return EXIT_USAGE
     console = Console(verbosity=config.verbosity)
+    trouble = limits.problems(config)
+    if trouble:
+        console.error(trouble[0])
+        return EXIT_USAGE
     if config.dry_run:
         return dry_run(config, console)
-    if config.output_csv:
+    if config.output_format:
         with _sigterm_interrupts():
-            return export_csv(config, console)
+            return export_files(config, console)
     try:
         if config.dbt_profile:
             handoff.check_profile(Path(config.dbt_profile).expanduser())
@@ -94,87 +104,128 @@ def _check_target(conn, config: GeneratorConfig, run: engine.Run, chunks: list[i
     if loader.patients_in_range(conn, first, last):
         raise Refused(f"shard {config.shard[0]}/{config.shard[1]} (patients {first:,}-{last:,}) is already loaded "
                       f"in {config.db_name}; empty the database with a --reset run first")
-    loaded_reference = set(loader.tables_with_rows(conn)) & set(engine.REFERENCE_TABLES)
+    loaded_reference = set(loader.tables_with_rows(conn)) & set(REFERENCE_TABLES)
     if config.shard[0] == 1 and loaded_reference:
         raise Refused(f"shard 1 loads the reference data, but {config.db_name} already holds it "
                       f"({', '.join(sorted(loaded_reference)[:3])}, ...); empty it with a --reset run first")
 
 
-def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console):
-    """COPY the reference rows (unless a later shard) and every chunk, in chunk order.
+def _section(console: Console, number: int, what: str, counts: dict[str, int],
+             seconds: dict[str, float] | None = None) -> None:
+    """A phase's heading and the line of each of its tables."""
+    phase, tables = PHASES[number - 1]
+    console.phase(number, phase, what)
+    for table in tables:
+        console.generated(table, counts.get(table, 0), (seconds or {}).get(table))
 
-    Returns the row count and the load time (COPY and key building, in seconds) per table."""
+
+def _build_keys(conn, tables, seconds: dict[str, float]) -> None:
+    for table in tables:
+        started = time.perf_counter()
+        loader.add_primary_keys(conn, [table])
+        seconds[table] = seconds.get(table, 0.0) + time.perf_counter() - started
+
+
+def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console) -> tuple[dict, bool]:
+    """Load, check and report, phase by phase: the reference data first, checked by the foundation phase's
+    validators before any household is simulated; then the households; then the keys and the other phases'
+    validators. Returns the rows per table and whether a validator failed (then nothing more is loaded)."""
+    whole = config.shard is None  # a fresh, exclusive load: indexes are rebuilt afterwards, validators run
+    schedule = suite.checks_by_phase(config) if whole else {}
+    writer = PostgresWriter(conn)
     counts = dict.fromkeys(GENERATED_TABLES, 0)
-    seconds = dict.fromkeys(GENERATED_TABLES, 0.0)
-    bulk = config.shard is None  # a fresh, exclusive load: indexes are rebuilt afterwards
-    if bulk:
+    if whole:
         loader.drop_primary_keys(conn, GENERATED_TABLES)
-    progress = console.progress(engine.PHASES, sum(run.patients_in(c) for c in chunks))
+    patients = sum(run.patients_in(c) for c in chunks)
+    progress = console.progress(PHASES, patients)
     if config.shard is None or config.shard[0] == 1:
-        for table in engine.REFERENCE_TABLES:
-            started = time.perf_counter()
-            counts[table] = loader.copy_rows(conn, run.ctx.sinks[table])
-            seconds[table] += time.perf_counter() - started
-            progress.add(table, counts[table])
-    done = 0
-    batcher = loader.CopyBatcher(conn, seconds)
-    for index, rows in engine.generate_chunks(run, chunks, config.workers):
-        for table, (count, text) in rows.items():
-            batcher.add(table, text)
-            counts[table] += count
-            progress.add(table, count)
-        done += run.patients_in(index)
-        progress.patients_done(done)
-    batcher.flush()
-    if bulk:
+        counts.update(pipeline.write_reference(run, writer, progress))
+        if whole:
+            _build_keys(conn, REFERENCE_TABLES, writer.seconds)
+    _section(console, 1, "loaded", counts, writer.seconds)
+    if whole and _validated(conn, config, console, schedule[PHASES[0][0]]):
+        return counts, True
+    console.status(f"Simulating {patients:,} patients, household by household (phases 2-{len(PHASES)})...")
+    counts.update(pipeline.write_households(run, chunks, writer, config.workers, progress))
+    if whole:
         console.status("Building primary keys...")
-        for table in GENERATED_TABLES:
-            started = time.perf_counter()
-            loader.add_primary_keys(conn, [table])
-            seconds[table] += time.perf_counter() - started
-    counts.update(loader.write_etl_status(conn, GENERATED_TABLES, run.ctx.window.end_of_data))
-    return counts, seconds
+        _build_keys(conn, HOUSEHOLD_TABLES, writer.seconds)
+    counts.update(pipeline.write_status(writer, counts, run.ctx.window.end_of_data))
+    loader.analyze(conn, schema.tables())
+    failed = False
+    for number in range(2, len(PHASES) + 1):
+        _section(console, number, "loaded", counts, writer.seconds)
+        if whole:
+            failed = _validated(conn, config, console, schedule[PHASES[number - 1][0]]) or failed
+    if not whole:
+        console.note("validators skipped for a shard: once every shard is loaded, run --validate-only")
+    return counts, failed
+
+
+def _validated(conn, config: GeneratorConfig, console: Console, checks) -> bool:
+    """Run one phase's checks and report them; True when one failed."""
+    results = run_checks(conn, checks, config.as_of)
+    console.validation(results)
+    return any(r.failed for r in results)
 
 
 def dry_run(config: GeneratorConfig, console: Console) -> int:
     """The plan of a run, without connecting anywhere: reference rows exactly, the rest from one chunk."""
     console.banner(config)
     run = engine.prepare(config)
-    counts = {t: run.ctx.sinks.count(t) for t in engine.REFERENCE_TABLES}
+    counts = {t: run.ctx.sinks.count(t) for t in REFERENCE_TABLES}
     sample = engine.chunk_rows(run, 0)
     scale = config.num_patients / run.patients_in(0)
     for table in GENERATED_TABLES:
         if table not in counts:
-            counts[table] = round(sample.get(table, (0, ""))[0] * scale)
+            counts[table] = round(len(sample.get(table, ())) * scale)
     counts.update(patient=config.num_patients, appointment=config.num_appointments,
                   procedurelog=config.num_procedures, etl_load_status=len(GENERATED_TABLES), etl_transform_status=1)
-    console.plan(config, [(phase, {t: counts[t] for t in tables}) for phase, tables in engine.PHASES],
+    console.plan(config, [(phase, {t: counts[t] for t in tables}) for phase, tables in PHASES],
                  limits.estimated_seconds(config.num_patients, config.workers))
-    run.ctx.sinks.close()
     return EXIT_OK
 
 
-def export_csv(config: GeneratorConfig, console: Console) -> int:
-    """--output csv DIR: the rows of a database run with the same settings, as files; no database is used."""
+def export_files(config: GeneratorConfig, console: Console) -> int:
+    """--output csv|parquet DIR: the rows of a database run with the same settings, as files; no database."""
     started = time.perf_counter()
     console.banner(config)
-    folder = Path(config.output_csv)
-    existed = folder.exists()
+    folder = Path(config.output_dir)
     try:
-        counts = export.write(config, console)
-    except export.ExportError as exc:
+        writer = FILE_WRITERS[config.output_format](folder)
+    except OutputError as exc:
         console.error(str(exc))
         return EXIT_USAGE
     except OSError as exc:
-        export.remove(folder, existed)
-        console.error(f"cannot write to {folder}: {exc.strerror}; pass --output csv with a writable folder")
+        console.error(f"cannot create {folder}: {exc.strerror}; pass --output {config.output_format} with a "
+                      f"writable folder")
+        return EXIT_USAGE
+    try:
+        run = engine.prepare(config)
+        chunks = list(range(len(run.chunks)))
+        progress = console.progress(PHASES, config.num_patients)
+        counts = pipeline.write_reference(run, writer, progress)
+        _section(console, 1, "written", counts)
+        console.status(f"Simulating {config.num_patients:,} patients, household by household...")
+        counts.update(pipeline.write_households(run, chunks, writer, config.workers, progress))
+        counts.update(pipeline.write_status(writer, counts, run.ctx.window.end_of_data))
+        for number in range(2, len(PHASES) + 1):
+            _section(console, number, "written", counts)
+        writer.close()
+    except OSError as exc:
+        writer.abort()
+        console.error(f"cannot write to {folder}: {exc.strerror}; the partial files were removed; pass --output "
+                      f"{config.output_format} with a writable folder")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        export.remove(folder, existed)
+        writer.abort()
         console.error(f"interrupted; the partial files in {folder} were removed")
         return EXIT_USAGE
+    except BaseException:
+        writer.abort()
+        raise
     console.summary(counts, time.perf_counter() - started)
-    console.exported(str(folder), len(list(folder.glob("*.csv"))))
+    console.exported(config.output_format, str(folder), writer.files())
     return EXIT_OK
 
 
@@ -205,7 +256,6 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         console.error(str(exc))
         return EXIT_USAGE
     committed = False
-    run = None
     try:
         loader.begin_run(conn, config.shard)
         loader.apply_schema(conn, config)
@@ -214,20 +264,7 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         _check_target(conn, config, run, chunks)
         if config.reset:
             loader.empty_raw_tables(conn)
-        counts, seconds = _load(conn, config, run, chunks, console)
-        loader.analyze(conn, schema.tables())
-        if config.shard is None:
-            console.status("Validating...")
-        results = suite.run_all(conn, config) if config.shard is None else {}
-        failed = any(r.failed for phase_results in results.values() for r in phase_results)
-        for number, (phase, tables) in enumerate(engine.PHASES, start=1):
-            console.phase(number, phase)
-            for table in tables:
-                console.generated(table, counts[table], seconds.get(table))
-            if phase in results:
-                console.validation(results[phase])
-        if config.shard is not None:
-            console.note("validators skipped for a shard: once every shard is loaded, run --validate-only")
+        counts, failed = _load(conn, config, run, chunks, console)
         if failed:
             conn.rollback()
             console.failed_summary()
@@ -257,8 +294,6 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         return EXIT_USAGE
     finally:
         conn.close()  # without a commit, PostgreSQL discards everything the run did
-        if run is not None:
-            run.ctx.sinks.close()
         if created and not committed:
             loader.drop_database(config)  # the database did not exist before this run
 
@@ -278,11 +313,11 @@ def validate_only(config: GeneratorConfig, console: Console, server_line: str | 
             console.error(f"schema raw of {config.db_name} lacks {len(missing)} tables ({', '.join(missing[:5])}); "
                           f"run without --validate-only to create and fill them")
             return EXIT_USAGE
-        results = suite.run_all(conn, config)
-        for number, (phase, _) in enumerate(engine.PHASES, start=1):
-            console.phase(number, phase, validating=True)
-            console.validation(results[phase])
-        failed = any(r.failed for phase_results in results.values() for r in phase_results)
+        schedule = suite.checks_by_phase(config)
+        failed = False
+        for number, (phase, _) in enumerate(PHASES, start=1):
+            console.phase(number, phase, "checked")
+            failed = _validated(conn, config, console, schedule[phase]) or failed
         return EXIT_INVALID if failed else EXIT_OK
     finally:
         conn.rollback()

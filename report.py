@@ -11,42 +11,9 @@ import sys
 import time
 
 from config import GeneratorConfig
+from contract.tables import label
 
 RULE = "=" * 60
-LABELS = {
-    "userod": "users", "provider": "providers", "operatory": "operatories", "procedurecode": "procedure codes",
-    "definition": "definitions", "feesched": "fee schedules", "fee": "fees", "clinic": "clinics (single location)",
-    "zipcode": "zipcodes", "patient": "patients", "patientnote": "patient notes", "patientlink": "family links",
-    "carrier": "carriers", "employer": "employers", "insplan": "insurance plans", "inssub": "subscribers",
-    "patplan": "patient plans", "benefit": "benefits", "appointmenttype": "appointment types",
-    "appointment": "appointments", "procedurelog": "procedures", "procnote": "procedure notes",
-    "recalltype": "recall types", "recalltrigger": "recall triggers", "recall": "recalls", "claim": "claims",
-    "claimproc": "claim procedures", "claimpayment": "claim payments", "payment": "payments",
-    "paysplit": "payment splits", "adjustment": "adjustments", "commlog": "communication logs",
-    "document": "documents", "referral": "referrals", "refattach": "referral attachments", "task": "tasks",
-    "etl_load_status": "ETL load status rows",
-    "etl_transform_status": "ETL transform status rows",
-    "codegroup": "code groups", "autocode": "auto codes", "claimform": "claim forms", "pharmacy": "pharmacies",
-    "pharmclinic": "pharmacy links", "allergydef": "allergy definitions", "diseasedef": "problem definitions",
-    "medication": "medications", "rxdef": "prescription templates", "rxnorm": "RxNorm codes",
-    "sheetdef": "form definitions", "sheetfielddef": "form field definitions", "usergroup": "user groups",
-    "usergroupattach": "user group members", "apptview": "appointment views",
-    "userodapptview": "users' appointment views", "userodpref": "user preferences", "tasklist": "task lists",
-    "employee": "employees", "program": "program links", "programproperty": "program properties",
-    "disease": "patient problems", "allergy": "patient allergies", "rxpat": "prescriptions",
-    "toothinitial": "initial tooth states", "sheet": "filled forms", "sheetfield": "form fields",
-    "entrylog": "entry log rows", "insverify": "insurance verifications",
-    "insverifyhist": "insurance verification history rows", "insbluebook": "blue book entries",
-    "insbluebooklog": "blue book log rows", "schedule": "schedule blocks", "scheduleop": "schedule operatories",
-    "histappointment": "appointment history rows", "perioexam": "perio exams", "periomeasure": "perio measures",
-    "laboratory": "laboratories", "labcase": "lab cases", "timeadjust": "time adjustments",
-    "treatplan": "treatment plans", "treatplanattach": "treatment plan procedures",
-    "treatplanparam": "treatment plan print settings", "proctp": "printed treatment plan lines",
-    "procgroupitem": "group note procedures", "procmultivisit": "multi-visit procedures",
-    "claimtracking": "claim tracking rows", "claimsnapshot": "claim snapshots", "eobattach": "EOB attachments",
-    "statement": "statements", "statementprod": "statement lines", "taskhist": "task history rows",
-    "tasknote": "task notes", "tasksubscription": "task subscriptions", "taskunread": "unread task marks",
-}
 
 
 def _duration(seconds: float) -> str:
@@ -141,8 +108,8 @@ class Console:
         self._print(RULE)
         self._print("DENTAL PRACTICE SYNTHETIC DATA GENERATOR")
         self._print(RULE)
-        if config.output_csv:
-            self._print(f"Output: CSV files in {config.output_csv} (no database)")
+        if config.output_format:
+            self._print(f"Output: {config.output_format} files in {config.output_dir} (no database)")
         else:
             self._print(f"Target database: {config.db_name} ({config.db_user}@{config.db_host}:{config.db_port})")
         if server:
@@ -167,14 +134,14 @@ class Console:
         self._print(f"  {'TOTAL (about)':<30}: {total:>10,}")
         self._print(f"Estimated time with {config.workers} workers: about {seconds:,.0f} s")
 
-    def phase(self, number: int, name: str, validating: bool = False) -> None:
-        verb = "Validating" if validating else "Loading"
+    def phase(self, number: int, name: str, what: str) -> None:
+        """The heading of a phase's section: what happened to its tables ("loaded", "written", "checked")."""
         self._say()
-        self._say(f"[Phase {number}] {verb} {name} Data...")
+        self._say(f"[Phase {number}] {name}: {what}")
 
     def generated(self, table: str, count: int, seconds: float | None = None) -> None:
         timing = f" (loaded in {seconds:.2f} s)" if self.verbosity > 1 and seconds is not None else ""
-        self._say(f"✓ Generated {count:,} {LABELS.get(table, table)}{timing}")
+        self._say(f"✓ Generated {count:,} {label(table)}{timing}")
 
     def validation(self, results) -> None:
         errors = [r for r in results if r.failed]
@@ -224,6 +191,7 @@ class Console:
         for line in profile_text.rstrip().splitlines():
             self._print(f"  {line}")
 
-    def exported(self, folder: str, files: int) -> None:
-        self._print(f"Wrote {files} CSV files and create_tables.sql to {folder}; load each with "
-                    f"COPY raw.<table> FROM '<file>' (FORMAT csv, HEADER)")
+    def exported(self, kind: str, folder: str, files: int) -> None:
+        how = {"csv": "load each with COPY raw.<table> FROM '<file>' (FORMAT csv, HEADER)",
+               "parquet": "read them with DuckDB, Spark, Snowflake or BigQuery (typed columns)"}[kind]
+        self._print(f"Wrote {files} {kind} files and create_tables.sql to {folder}; {how}")

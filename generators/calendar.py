@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property
 
+from contract.rules import FLOOR
+
 ONE_DAY = timedelta(days=1)
 FUTURE_BOOKING_DAYS = 120  # how far ahead scheduled appointments are booked
-CONTRACT_FLOOR = date(2023, 1, 1)  # the dbt staging models ignore activity before this date
 
 
 def _observed(day: date) -> date:
@@ -81,7 +82,7 @@ class Window:
     def setup_day(self) -> date:
         """When the practice's reference data (fees, schedules) was last entered: the first day the
         downstream models read, or the start of the run if later, never after the last day."""
-        return min(max(self.start, CONTRACT_FLOOR), self.last_day)
+        return min(max(self.start, FLOOR), self.last_day)
 
     @cached_property
     def end_of_data(self) -> datetime:

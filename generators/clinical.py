@@ -20,8 +20,7 @@ from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.reference.procedure_codes import CODE_NUM, ProcCode
 from generators.rng import stream, weighted
 from generators.staff import Provider
-
-TABLES = ("appointmenttype", "appointment", "procedurelog", "procnote", "recalltype", "recalltrigger", "recall")
+from generators.story import Story
 
 COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5
 TREATMENT_PLANNED, COMPLETED = 1, 2
@@ -78,6 +77,18 @@ class Visit:
     @property
     def day(self) -> date:
         return self.start.date()
+
+
+def bounds(household) -> dict[str, int]:
+    procedures = sum(p.procedures for p in household.members)
+    return {"appointment": sum(p.appointments for p in household.members), "procedurelog": procedures,
+            "procnote": procedures}
+
+
+def emit_household(ctx: Context, household, stories: list[Story]) -> None:
+    for story in stories:
+        story.visits, story.unscheduled = simulate(ctx, story.patient)
+        emit(ctx, story.patient, story.visits, story.unscheduled)
 
 
 def emit_reference(ctx: Context) -> None:

@@ -1,22 +1,19 @@
-"""What every phase shares during a run: settings, calendar, staff, pools, id counters and sinks."""
+"""What every module shares during a run: settings, calendar, staff, pools, id counters and sinks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from config import GeneratorConfig
+from contract.rules import ID_OFFSETS
 from generators.calendar import Window
 from generators.pools import Pools
 from generators.sink import Sinks
 from generators.staff import Staff
 
-# Claim payments are numbered far above patient payments: a downstream model joins the two id spaces
-# to each other by mistake (contract G-13), so they must never overlap.
-CLAIM_PAYMENT_ID_OFFSET = 50_000_000
-
 
 class Ids:
-    """Sequential ids per table. Households are simulated in a fixed order, so ids are reproducible."""
+    """Sequential ids per table, for the reference rows (households use their chunk's planned blocks)."""
 
     def __init__(self, offsets: dict[str, int] | None = None):
         self._last = dict(offsets or {})
@@ -34,8 +31,8 @@ class Context:
     staff: Staff
     pools: Pools
     sinks: Sinks
-    ids: Ids = field(default_factory=lambda: Ids({"claimpayment": CLAIM_PAYMENT_ID_OFFSET}))
-    # Filled by the phases that own them, read by later ones.
+    ids: Ids = field(default_factory=lambda: Ids(ID_OFFSETS))
+    # Filled by the modules that own them, read by later ones.
     plans: list = field(default_factory=list)  # insurance.Plan, index = PlanNum - 1
     zip_codes: list = field(default_factory=list)
     referral_nums: list = field(default_factory=list)

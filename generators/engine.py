@@ -1,57 +1,46 @@
-"""Runs the six phases: reference data once, then households chunk by chunk, in parallel if asked.
+"""Runs the generator modules: reference rows once, then households chunk by chunk, in parallel if asked.
 
-`prepare` builds what every chunk shares (practice, codes, fees, plans, the census) and the reference
-rows. `chunk_rows` simulates one chunk of households - demographics, coverage, visits and procedures,
-billing and payments, communications, and last the patient rows with their balances - and returns its
-COPY text per table. Chunks are fixed by the census and own planned id blocks (idplan.py), so their rows
-are the same whichever worker, process or shard produces them; the loader streams them in chunk order.
+The modules are those of the table registry (contract/tables.py, WRITERS), in its order. Each may define
+
+    emit_reference(ctx)                          write its reference tables (once per run)
+    bounds(household) -> dict[str, int]          the most rows one household can give each of its tables
+    emit_household(ctx, household, stories)      write one household's rows; `stories` (generators/story.py)
+                                                 carries what earlier modules decided about each member
+
+`prepare` builds what every chunk shares (staff, pools, plans, the census, the id plan) and the reference
+rows. `chunk_rows` simulates one chunk of households and returns its rows per table. Chunks are fixed by the
+census and own planned id blocks (idplan.py), so their rows are the same whichever worker, process or shard
+produces them; the pipeline writes them in chunk order.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from config import GeneratorConfig
-from generators import (
-    census,
-    clinical,
-    extra,
-    financial,
-    foundation,
-    insurance,
-    patients,
-    pools,
-    recall,
-    staff,
-    supporting,
-)
+from contract import rules, tables
+from generators import census, insurance, pools, recall, staff
 from generators.calendar import Window
-from generators.context import CLAIM_PAYMENT_ID_OFFSET, Context
+from generators.context import Context
 from generators.idplan import IdPlan
 from generators.sink import Sinks
-from generators.story import Story
 
-CORE_PHASES = (
-    ("Foundation", foundation.TABLES),
-    ("Patients", patients.TABLES),
-    ("Insurance", insurance.TABLES),
-    ("Clinical", clinical.TABLES),
-    ("Financial", financial.TABLES),
-    ("Supporting", supporting.TABLES),
-)
-# The two ETL status tables are written last, in SQL, from what was loaded (loader.write_etl_status).
-ETL_STATUS_TABLES = ("etl_load_status", "etl_transform_status")
-PHASES = tuple((phase, tables + extra.phase_tables(phase) + (ETL_STATUS_TABLES if phase == "Supporting" else ()))
-               for phase, tables in CORE_PHASES)
-# Tables written once per run rather than per household.
-REFERENCE_TABLES = foundation.TABLES + (
-    "zipcode", "carrier", "employer", "insplan", "benefit", "appointmenttype", "recalltype", "recalltrigger",
-    "referral",
-) + extra.reference_tables()
+WRITERS = tuple(importlib.import_module(name) for name in tables.WRITERS)
 CHUNK_PATIENTS = 250  # households are grouped into chunks of about this many patients
+
+
+def household_bounds(household: census.Household) -> dict[str, int]:
+    """The most rows one household can write in each per-household table, over all modules."""
+    result: dict[str, int] = {}
+    for module in WRITERS:
+        if hasattr(module, "bounds"):
+            for table, n in module.bounds(household).items():
+                result[table] = result.get(table, 0) + n
+    return result
 
 
 @dataclass
@@ -87,47 +76,41 @@ def prepare(config: GeneratorConfig) -> Run:
         pools=pools.build(config.seed, insurance.employer_count(config.num_patients)),
         sinks=Sinks(),
     )
-    foundation.emit(ctx.staff, window, ctx.sinks)
-    patients.emit_zip_codes(ctx)
-    insurance.emit_reference(ctx)
-    clinical.emit_reference(ctx)
-    recall.emit_reference(ctx)
-    supporting.emit_referrals(ctx)
-    extra.emit_reference(ctx)
     ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
+    for module in WRITERS:
+        if hasattr(module, "emit_reference"):
+            module.emit_reference(ctx)
 
     years = window.days() / 365.25
     people = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
     chunks = _chunked(people)
-    plan = IdPlan((people.households(c.start, c.stop) for c in chunks), {"claimpayment": CLAIM_PAYMENT_ID_OFFSET})
+    plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)
     return Run(ctx, people, chunks, plan)
 
 
 def simulate_household(ctx: Context, household: census.Household) -> None:
-    members = patients.create_household(ctx, household)
-    coverage = insurance.enroll(ctx, household, members)
-    stories = []
-    for patient in members:
-        visits, unscheduled = clinical.simulate(ctx, patient)
-        clinical.emit(ctx, patient, visits, unscheduled)
-        recall.emit(ctx, patient, visits)
-        ledger = financial.settle(ctx, patient, visits, coverage[patient.pat_num])
-        tasks = supporting.emit(ctx, patient, visits)
-        stories.append(Story(patient, coverage[patient.pat_num], visits, unscheduled, ledger, tasks))
-    extra.emit_household(ctx, household, stories)
-    patients.emit_household(ctx, household, members)
+    stories: list = []
+    for module in WRITERS:
+        if hasattr(module, "emit_household"):
+            module.emit_household(ctx, household, stories)
 
 
-def chunk_rows(run: Run, index: int) -> dict[str, tuple[int, str]]:
-    """One chunk's rows: {table: (row count, COPY text)}."""
-    sinks = Sinks(in_memory=True)
+def chunk_rows(run: Run, index: int) -> dict[str, list[tuple]]:
+    """One chunk's rows: {table: rows}."""
+    sinks = Sinks()
     ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index))
     for household in run.households(index):
         simulate_household(ctx, household)
-    return {table: (sinks.count(table), sinks[table].text()) for table in sinks.tables()}
+    return {table: sinks.rows(table) for table in sinks.tables()}
 
 
+Encoder = Callable[[str, list[tuple]], object]
 _RUN: Run | None = None  # the run, inherited by forked workers
+_ENCODE: Encoder | None = None
+
+
+def _encoded(run: Run, index: int, encode: Encoder) -> dict[str, tuple[int, object]]:
+    return {table: (len(rows), encode(table, rows)) for table, rows in chunk_rows(run, index).items()}
 
 
 def _worker_start() -> None:
@@ -137,19 +120,21 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(index: int) -> tuple[int, dict[str, tuple[int, str]]]:
-    assert _RUN is not None
-    return index, chunk_rows(_RUN, index)
+def _work(index: int) -> tuple[int, dict[str, tuple[int, object]]]:
+    assert _RUN is not None and _ENCODE is not None
+    return index, _encoded(_RUN, index, _ENCODE)
 
 
-def generate_chunks(run: Run, indices: list[int], workers: int) -> Iterator[tuple[int, dict[str, tuple[int, str]]]]:
-    """Rows of the given chunks, in chunk order, generated by `workers` processes."""
+def generate_chunks(run: Run, indices: list[int], workers: int,
+                    encode: Encoder) -> Iterator[tuple[int, dict[str, tuple[int, object]]]]:
+    """Each chunk's {table: (row count, encoded rows)}, in chunk order, generated and encoded by `workers`
+    processes (encoding in the workers keeps it in the parallel part of the run)."""
     if workers <= 1 or len(indices) <= 1:
         for index in indices:
-            yield index, chunk_rows(run, index)
+            yield index, _encoded(run, index, encode)
         return
-    global _RUN
-    _RUN = run
+    global _RUN, _ENCODE
+    _RUN, _ENCODE = run, encode
     # fork: workers inherit the prepared run instead of rebuilding pools and plans
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
     try:
@@ -160,7 +145,7 @@ def generate_chunks(run: Run, indices: list[int], workers: int) -> Iterator[tupl
         raise
     finally:
         pool.join()
-        _RUN = None
+        _RUN = _ENCODE = None
 
 
 def shard_chunks(chunk_count: int, shard: tuple[int, int] | None) -> list[int]:

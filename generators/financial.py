@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from contract.rules import FLOOR
 from generators.claims import bill_visit, billable
 from generators.clinical import BROKEN, COMPLETE, Visit
 from generators.context import Context
@@ -18,8 +19,7 @@ from generators.patients import Patient
 from generators.reference.definitions import PAYMENT_TYPES
 from generators.reference.procedure_codes import BY_CODE
 from generators.rng import stream, weighted
-
-TABLES = ("claim", "claimproc", "claimpayment", "payment", "paysplit", "adjustment")
+from generators.story import Story
 
 PAY_TYPE_WEIGHTS = {71: 38, 391: 12, 70: 10, 69: 14, 412: 4, 417: 8, 574: 6, 634: 4, 676: 3, 681: 1}
 assert set(PAY_TYPE_WEIGHTS) <= set(PAYMENT_TYPES)
@@ -46,6 +46,27 @@ REFUND_TYPES = (18, 337)
 REFUND_ADJUSTMENT_LIMIT = 50000
 
 
+def bounds(household) -> dict[str, int]:
+    visits = sum(p.appointments for p in household.members)
+    procedures = sum(p.procedures for p in household.members)
+    plans = (2 if household.dual else 1) if household.insured else 0
+    return {
+        "claim": visits * plans,  # one claim per plan and completed visit
+        "claimproc": procedures * plans,
+        "claimpayment": visits * plans,
+        # per visit: deposit + transfer, or copay + after-insurance, and two office fees; refunds per procedure
+        "payment": 4 * visits + procedures,
+        "paysplit": 3 * procedures + 4 * visits,
+        # per visit: up to 11 discounts, a reallocation pair and two fees; per procedure a write-off and a refund
+        "adjustment": 15 * visits + 2 * procedures,
+    }
+
+
+def emit_household(ctx: Context, household, stories: list[Story]) -> None:
+    for story in stories:
+        story.ledger = settle(ctx, story.patient, story.visits, story.coverage)
+
+
 def _coverages_on(coverage: list[Coverage], day: date) -> tuple[Coverage | None, Coverage | None]:
     active = sorted((c for c in coverage if c.active_on(day)), key=lambda c: c.ordinal)
     primary = active[0] if active else None
@@ -68,7 +89,7 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
             _office_fee(ledger, visit, 549, ADMIN_FEE, "Records copy fee", rng, last_day)
         charges = [Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code) for p in visit.procedures]
         ledger.charges.extend(charges)
-        if visit.day >= date(2023, 1, 1):
+        if visit.day >= FLOOR:
             patient.has_claimed_completion = True
         primary, secondary = _coverages_on(coverage, visit.day)
         if primary is None:

@@ -12,7 +12,9 @@ from generators.reference import definitions
 from generators.reference.procedure_codes import CODE_NUM, CODES
 from generators.staff import Staff
 
-TABLES = ("userod", "provider", "operatory", "procedurecode", "definition", "feesched", "fee", "clinic")
+
+def emit_reference(ctx) -> None:
+    emit(ctx.staff, ctx.window, ctx.sinks)
 
 
 def emit(staff: Staff, window: calendar.Window, sinks) -> None:

@@ -9,57 +9,23 @@ dense; between blocks there may be a gap, as after deleted rows in a real databa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from generators import extra
-from generators.census import Household
+from generators.census import Household, Person
 
-INT4_MAX = 2_147_483_647
-
-
-def household_bounds(h: Household) -> dict[str, int]:
-    """The most rows one household can write in each per-patient table (see the phase modules)."""
-    return _core_bounds(h) | extra.bounds(h)
-
-
-def _core_bounds(h: Household) -> dict[str, int]:
-    people = len(h.members)
-    visits = sum(p.appointments for p in h.members)
-    procedures = sum(p.procedures for p in h.members)
-    plans = (2 if h.dual else 1) if h.insured else 0
-    return {  # patient and patientnote use the census' PatNum
-        "patientlink": people - 1,
-        "inssub": plans,
-        "patplan": people * plans,
-        "appointment": visits,
-        "procedurelog": procedures,
-        "procnote": procedures,
-        "recall": 3 * people,
-        "claim": visits * plans,  # one claim per plan and completed visit
-        "claimproc": procedures * plans,
-        "claimpayment": visits * plans,
-        # per visit: deposit + transfer, or copay + after-insurance, and two office fees; refunds per procedure
-        "payment": 4 * visits + procedures,
-        "paysplit": 3 * procedures + 4 * visits,
-        # per visit: up to 11 discounts, a reallocation pair and two fees; per procedure a write-off and a refund
-        "adjustment": 15 * visits + 2 * procedures,
-        "commlog": 2 * visits + 2 * people,
-        "document": 2 * people,
-        "refattach": people,
-        "task": people,
-    }
+Bounds = Callable[[Household], dict[str, int]]  # the most rows one household can give each table
 
 
 class IdPlan:
     """First id of every (table, chunk) block, and the block sizes."""
 
-    def __init__(self, chunks: Iterable[list[Household]], offsets: dict[str, int]):
+    def __init__(self, chunks: Iterable[list[Household]], bounds: Bounds, offsets: dict[str, int]):
         self.first: dict[str, list[int]] = {}
         self.size: dict[str, list[int]] = {}
         for index, chunk in enumerate(chunks):
             totals: dict[str, int] = {}
             for household in chunk:
-                for table, bound in household_bounds(household).items():
+                for table, bound in bounds(household).items():
                     totals[table] = totals.get(table, 0) + bound
             for table, size in totals.items():
                 firsts = self.first.setdefault(table, [])
@@ -95,17 +61,16 @@ class ChunkIds:
         return range(first + used, first + used + count)
 
 
-def largest_id(patients: int, appointments: int, procedures: int, offsets: dict[str, int]) -> tuple[str, int]:
+def largest_id(patients: int, appointments: int, procedures: int, bounds: Bounds,
+               offsets: dict[str, int]) -> tuple[str, int]:
     """The table with the largest id a run of this size can reach, and that id (an upper bound).
 
     The bounds grow linearly with visits and procedures, so one household holding the average patient's
     share, insured twice, scaled by the number of patients, bounds every table.
     """
-    from generators.census import Person  # late: the census is only needed for this estimate
-
     person = Person(1, 0, "adult", 0, 0, 0, True, appointments=-(-appointments // patients),
                     procedures=-(-procedures // patients))
     household = Household(0, [person], insured=True, dual=True)
-    need = {t: offsets.get(t, 0) + patients * bound for t, bound in household_bounds(household).items()}
+    need = {t: offsets.get(t, 0) + patients * bound for t, bound in bounds(household).items()}
     table = max(need, key=need.get)
     return table, need[table]

@@ -17,8 +17,8 @@ from generators.census import Household
 from generators.context import Context
 from generators.reference.places import CARRIERS
 from generators.rng import stream
+from generators.story import Story
 
-TABLES = ("carrier", "employer", "insplan", "inssub", "patplan", "benefit")
 PLANS_PER_PATIENT = 0.75
 MAX_PLANS = 15_000
 MIN_EMPLOYERS, MAX_EMPLOYERS = 500, 10_000
@@ -139,6 +139,17 @@ def _emit_plan(ctx: Context, plan: Plan, rng, clerk: int) -> None:
                 MonetaryAmt=plan.deductible / 100, **common)
     benefit.add(BenefitNum=ctx.ids.next("benefit"), CovCatNum=0, BenefitType=5, Percent=-1,
                 MonetaryAmt=plan.annual_max / 100, **common)
+
+
+def bounds(household: Household) -> dict[str, int]:
+    plans = (2 if household.dual else 1) if household.insured else 0
+    return {"inssub": plans, "patplan": len(household.members) * plans}
+
+
+def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
+    coverage = enroll(ctx, household, [story.patient for story in stories])
+    for story in stories:
+        story.coverage = coverage[story.patient.pat_num]
 
 
 def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Coverage]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from contract.rules import FLOOR
 from generators import calendar
 from generators.context import Context
 from generators.reference.definitions import (
@@ -27,9 +28,9 @@ MERCHANT_FEE_RATE = {71: 0.029, 391: 0.015, 676: 0.029, 417: 0.025, 574: 0.025}
 def settled_on(day: date, *items_days: date) -> date:
     """The day money on these items is booked: before 2023 when any of them is older than 2023.
 
-    The dbt staging models drop activity before 2023 (calendar.CONTRACT_FLOOR); a later payment or adjustment
+    The dbt staging models drop activity before 2023 (FLOOR); a later payment or adjustment
     pointing at older work would point at nothing, so with an early --start-date such work is settled in 2022."""
-    floor = calendar.CONTRACT_FLOOR
+    floor = FLOOR
     if day >= floor and any(d < floor for d in items_days):
         return floor - timedelta(days=1)
     return day

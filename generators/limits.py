@@ -6,28 +6,28 @@ The dbt models cast ids to int4 and read dates up to 2030-12-31, and the contrac
 
 from __future__ import annotations
 
-from datetime import date
-
+from config import GeneratorConfig
+from contract.rules import CLAIM_PAYMENT_ID_OFFSET, ID_OFFSETS, INT4_MAX, LAST_DATE, MAX_APPOINTMENTS_PER_PROVIDER_DAY
 from generators import idplan, staff
 from generators.calendar import Window
-from generators.context import CLAIM_PAYMENT_ID_OFFSET
+from generators.engine import household_bounds
 
-LAST_DATE = date(2030, 12, 31)  # dim_date ends here; procedures are tested against it (contract G-15)
 BUSIEST_DENTIST_DAY = 80  # average appointments per dentist-day we allow: leaves room under the contract's 100
 SECONDS_PER_PATIENT = 0.0025  # one worker, measured with tools/benchmark.py (about 1.3 ms with two)
 
 
-def problems(patients: int, appointments: int, procedures: int, start: date, as_of: date) -> list[str]:
+def problems(config: GeneratorConfig) -> list[str]:
     """One line per setting that cannot work, saying what fits instead."""
+    patients, appointments, procedures = config.num_patients, config.num_appointments, config.num_procedures
+    start, as_of = config.start_date, config.as_of
     found = []
     window = Window(start, as_of)
     if window.booking_horizon > LAST_DATE:
         found.append(f"as-of {as_of} books appointments up to {window.booking_horizon}, past {LAST_DATE} (the "
                      f"last date the dbt models know); use an as-of date up to 2030-09-01")
-    table, largest = idplan.largest_id(patients, appointments, procedures,
-                                       {"claimpayment": CLAIM_PAYMENT_ID_OFFSET})
-    if largest > idplan.INT4_MAX:
-        fits = int(patients * (idplan.INT4_MAX - CLAIM_PAYMENT_ID_OFFSET) / largest)
+    table, largest = idplan.largest_id(patients, appointments, procedures, household_bounds, ID_OFFSETS)
+    if largest > INT4_MAX:
+        fits = int(patients * (INT4_MAX - CLAIM_PAYMENT_ID_OFFSET) / largest)
         found.append(f"{patients:,} patients with {appointments:,} appointments and {procedures:,} procedures need "
                      f"{table} ids up to {largest:,}, past the int4 range the dbt models cast ids to; at the same "
                      f"ratios at most {fits:,} patients fit")
@@ -35,8 +35,8 @@ def problems(patients: int, appointments: int, procedures: int, start: date, as_
     if appointments > dentist_days * BUSIEST_DENTIST_DAY:
         fits = int(dentist_days * BUSIEST_DENTIST_DAY)
         found.append(f"{appointments:,} appointments between {start} and {as_of} would put more than "
-                     f"{BUSIEST_DENTIST_DAY} on a dentist's day (the contract allows 100); at most {fits:,} fit, "
-                     f"or use an earlier --start-date")
+                     f"{BUSIEST_DENTIST_DAY} on a dentist's day (the contract allows "
+                     f"{MAX_APPOINTMENTS_PER_PROVIDER_DAY}); at most {fits:,} fit, or use an earlier --start-date")
     return found
 
 

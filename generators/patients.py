@@ -1,7 +1,8 @@
-"""Phase 2, patients: demographics, notes, family links and the ZIP code reference.
+"""Phase 2, patients: who each household's members are (demographics), and the ZIP code reference.
 
-A patient's demographics are drawn when their household is simulated; the patient row itself is written
-last, once the clinical and financial phases have settled the first visit and the balances.
+A patient's demographics are drawn when their household is simulated, as the first module of each household;
+the patient rows themselves are written last (patient_rows.py), once the clinical and financial modules have
+settled the first visit and the balances.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from datetime import date, datetime, timedelta
 from generators import calendar
 from generators.census import CHILD, Household, Person
 from generators.context import Context
-from generators.reference.definitions import BILLING_TYPE_NAMES, CATEGORY_BILLING_TYPES, def_num_of
 from generators.reference.places import ZIP_CODES
 from generators.rng import stream
+from generators.story import Story
 
-TABLES = ("zipcode", "patient", "patientnote", "patientlink")
 AGE_RANGES = {"child": (2, 17), "adult": (18, 64), "senior": (65, 92)}
 EARLIEST_FIRST_VISIT = date(2000, 1, 1)
 SPANISH_SPEAKERS = 0.08
@@ -58,7 +58,8 @@ class Patient:
             self.last_activity = moment
 
 
-def emit_zip_codes(ctx: Context) -> None:
+def emit_reference(ctx: Context) -> None:
+    """The ZIP codes patients live in."""
     for num, (digits, city, state) in enumerate(ZIP_CODES, start=1):
         ctx.sinks["zipcode"].add(ZipCodeNum=num, ZipCodeDigits=digits, City=city, State=state, IsFrequent=num <= 12)
         ctx.zip_codes.append((digits, city, state))
@@ -126,56 +127,6 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
     return patients
 
 
-def emit_household(ctx: Context, household: Household, patients: list[Patient]) -> None:
-    """Write the household's patient, patientnote and patientlink rows; call after phases 3-6."""
-    sinks = ctx.sinks
-    end = ctx.window.end_of_data
-    front = ctx.staff.users_by_role("front")
-    for p in patients:
-        prng = stream(ctx.seed, "patient-row", p.pat_num)
-        person = p.person
-        created = p.created or calendar.at(ctx.window.last_day, 9 * 60)
-        stamp = max(p.last_activity or created, created)
-        stamp = min(stamp, end)
-        bal = p.balance
-        deceased = None
-        if person.status == 4:
-            deceased = min(stamp + timedelta(days=30 + prng.randrange(300)), end)
-            stamp = deceased
-        billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
-        sinks["patient"].add(
-            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, PatStatus=person.status, Gender=p.gender,
-            Position=person.position, Birthdate=p.birthdate, Guarantor=p.guarantor,
-            EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
-            Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100, Bal_61_90=bal.get("61_90", 0) / 100,
-            BalOver90=bal.get("over_90", 0) / 100, InsEst=bal.get("ins_est", 0) / 100,
-            BalTotal=bal.get("total", 0) / 100, DateFirstVisit=p.first_visit, ClinicNum=0,
-            HasIns="1" if p.insured_now and p.has_claimed_completion else "",
-            PreferConfirmMethod=prng.choice([0, 2, 4, 8]), PreferContactMethod=prng.choice([0, 2, 3, 4, 8]),
-            PreferRecallMethod=prng.choice([0, 2, 4, 8]), Language=p.language, DateTStamp=stamp,
-            TxtMsgOk=1 if p.wireless else 0, DateTimeDeceased=deceased, BillingCycleDay=1,
-            SecUserNumEntry=front[p.pat_num % len(front)].user_num, SecDateEntry=created.date(), Address=p.address[0],
-            City=p.address[1], State=p.address[2], Zip=p.address[3], HmPhone=p.home_phone, WirelessPhone=p.wireless,
-            Email=p.email, BillingType=billing_type, EmployerNum=p.employer_num, ChartNumber=str(p.pat_num),
-        )
-        sinks["patientnote"].add(
-            PatNum=p.pat_num, Medical=_medical_note(prng), OrthoMonthsTreatOverride=-1,
-            SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
-            SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)),
-        )
-    head = patients[0]
-    for p in patients[1:]:
-        linked = min(max(p.created or head.created or end, head.created or end), end)
-        sinks["patientlink"].add(
-            PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num, PatNumTo=p.pat_num, LinkType=False,
-            DateTimeLink=linked,
-        )
-
-
-MEDICAL_NOTES = ("", "", "", "NKDA", "Allergic to penicillin", "Hypertension - controlled with medication",
-                 "Type 2 diabetes", "Takes blood thinner; consult before extractions", "Latex allergy",
-                 "Asthma - bring inhaler", "Artificial knee joint 2019", "Pregnant - second trimester")
-
-
-def _medical_note(rng) -> str:
-    return rng.choice(MEDICAL_NOTES)
+def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
+    """Start the household's stories: one per member, head first."""
+    stories.extend(Story(patient) for patient in create_household(ctx, household))

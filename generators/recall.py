@@ -9,16 +9,18 @@ large practices some overdue recalls are left out (the patient opted out of remi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from contract.rules import FLOOR
 from generators import calendar
 from generators.context import Context
 from generators.patients import Patient
 from generators.reference.definitions import RECALL_STATUS_SCHEDULED
 from generators.reference.procedure_codes import CODE_NUM
 from generators.rng import stream
+from generators.story import Story
 
 TARGET_DUE_RECALLS = 10_000  # middle of the contract's 5,000-15,000
 EXPECTED_DUE_PER_PATIENT = 2.0  # due recalls a patient yields before thinning, measured at the default size
@@ -68,6 +70,15 @@ def _types_for(patient: Patient) -> list[RecallType]:
     return [cleaning, RECALL_TYPES[3], RECALL_TYPES[4]]
 
 
+def bounds(household) -> dict[str, int]:
+    return {"recall": 3 * len(household.members)}
+
+
+def emit_household(ctx: Context, household, stories: list[Story]) -> None:
+    for story in stories:
+        emit(ctx, story.patient, story.visits)
+
+
 def emit(ctx: Context, patient: Patient, visits) -> None:
     if patient.person.status not in (0, 2):
         return
@@ -83,7 +94,7 @@ def emit(ctx: Context, patient: Patient, visits) -> None:
         # Never done: due one interval after the first visit, as if it had been done then.
         anchor = previous or completed[0].day
         due = anchor + relativedelta(months=rt.months)
-        if date(2023, 1, 1) <= due <= window.as_of and rng.random() >= ctx.recall_keep_rate:
+        if FLOOR <= due <= window.as_of and rng.random() >= ctx.recall_keep_rate:
             continue
         scheduled = future_hygiene[0].day if rt.hygiene and future_hygiene else None
         stamp = min(calendar.at(anchor, 17 * 60) + timedelta(minutes=rng.randint(0, 90)), window.end_of_data)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from contract.rules import FLOOR
 from generators import calendar
 from generators.reference.definitions import SPECIALTY_GENERAL, SPECIALTY_HYGIENIST, SPECIALTY_ORAL_SURGERY
 
@@ -180,7 +181,7 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
 
 def _fit_budget(providers: list[Provider], window: calendar.Window) -> None:
     """Trim working days until the dentists' columns fit the contract's provider-day limit."""
-    first = max(window.start, calendar.CONTRACT_FLOOR)
+    first = max(window.start, FLOOR)
     dentists = [p for p in providers if p.role == "dentist"]
     while provider_days(providers, first, window.booking_horizon) > PROVIDER_DAY_BUDGET:
         busiest = max(dentists, key=lambda p: (len(p.weekdays), p.prov_num))

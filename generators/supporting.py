@@ -22,8 +22,7 @@ from generators.reference.definitions import (
 )
 from generators.reference.places import REFERRAL_SOURCES, ZIP_CODES
 from generators.rng import stream
-
-TABLES = ("commlog", "document", "referral", "refattach", "task")
+from generators.story import Story
 
 # Modes: 1 email, 2 mail, 3 phone, 4 in person, 5 text. Direction (as the dbt models read it):
 # 2 outbound, 1 inbound, 0 neither.
@@ -60,7 +59,19 @@ class Task:
     row: dict  # the task row's values, which its history rows repeat
 
 
-def emit_referrals(ctx: Context) -> None:
+def bounds(household) -> dict[str, int]:
+    people = len(household.members)
+    visits = sum(p.appointments for p in household.members)
+    return {"commlog": 2 * visits + 2 * people, "document": 2 * people, "refattach": people, "task": people}
+
+
+def emit_household(ctx: Context, household, stories: list[Story]) -> None:
+    for story in stories:
+        story.tasks = emit(ctx, story.patient, story.visits)
+
+
+def emit_reference(ctx: Context) -> None:
+    """The referral sources: doctors and the practice's marketing channels."""
     stamp = calendar.at(ctx.window.setup_day, 13 * 60)
     for num, (last, first, doctor, title, specialty) in enumerate(REFERRAL_SOURCES, start=1):
         zip_digits, city, state = ZIP_CODES[num % len(ZIP_CODES)]

@@ -15,7 +15,7 @@ import pytest
 from conftest import AS_OF, HOST, PORT, USER, generated_database, row_counts, with_defaults
 
 from config import load_config
-from generators import schema
+from contract import schema
 from validators import suite
 from validators.base import run_checks
 

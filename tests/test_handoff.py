@@ -143,16 +143,20 @@ def test_csv_export_refuses_a_non_empty_folder_and_touches_nothing(cli, tmp_path
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
 
 
-def test_csv_export_quotes_awkward_values(tmp_path):
-    import export
+def test_csv_export_quotes_awkward_values():
+    from generators.sink import Sinks
+    from writers import csvtext
 
-    line = export._csv_lines('1\tsaid "hi"\\tthen\\nleft\t\\N\tback\\\\slash\n')
-    assert line == '"1","said ""hi""\tthen\nleft",,"back\\slash"\n'
+    sink = Sinks()["commlog"]
+    sink.add(CommlogNum=1, Note='said "hi"\tthen\nleft back\\slash', DateTimeEnd=None)
+    line = csvtext.encode("commlog", sink.rows)
+    assert line.startswith('"1",') and ',"said ""hi""\tthen\nleft back\\slash",' in line
+    assert ",," in line  # DateTimeEnd: NULL is an empty unquoted field
 
 
 def test_output_needs_a_known_format(cli):
-    run = cli("--output", "parquet", "x")
-    assert run.code == 2 and "the only format is csv" in run.err
+    run = cli("--output", "xlsx", "x")
+    assert run.code == 2 and "the formats are csv and parquet" in run.err
 
 
 # --- console -----------------------------------------------------------------------------------------------------
@@ -183,7 +187,7 @@ def test_plain_progress_lines_when_not_a_terminal(loaded):
 def test_live_progress_redraws_per_phase_on_a_terminal():
     import io
 
-    from generators import engine
+    from contract.tables import PHASES
     from report import Console
 
     class Terminal(io.StringIO):
@@ -191,7 +195,7 @@ def test_live_progress_redraws_per_phase_on_a_terminal():
             return True
 
     out = Terminal()
-    progress = Console(out=out).progress(engine.PHASES, 10)
+    progress = Console(out=out).progress(PHASES, 10)
     progress.add("patient", 5)
     progress.patients_done(5)
     progress.add("appointment", 7)

@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, HOST, PORT, USER, checksums, database_exists, query, row_counts, with_defaults
 
 from config import load_config
-from generators import engine
+from contract.tables import ETL_TABLES, GENERATED_TABLES
 from validators import suite
 from validators.base import run_checks
 
@@ -18,7 +18,7 @@ from validators.base import run_checks
 # test_small_runs_pass_the_validators_for_any_seed below), and this size costs only a second or two more.
 PATIENTS, SEED = 1000, 7
 ARGS = ("--patients", PATIENTS, "--seed", SEED)
-PHASE_TABLES = [t for _, tables in engine.PHASES for t in tables if t not in engine.ETL_STATUS_TABLES]
+PHASE_TABLES = list(GENERATED_TABLES)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_summary_counts_are_the_rows_in_the_database(first):
     summary = run.out.split("Generated Record Counts:")[1]
     reported = {t: int(n.replace(",", "")) for t, n in re.findall(r"^\s+(\w+)\s+:\s+([\d,]+)$", summary, re.MULTILINE)}
     reported.pop("TOTAL")
-    assert set(reported) == set(PHASE_TABLES) | set(engine.ETL_STATUS_TABLES)
+    assert set(reported) == set(PHASE_TABLES) | set(ETL_TABLES)
     assert reported == {t: counts[t] for t in reported}
     untouched = {t: n for t, n in counts.items() if t not in reported and n}
     assert untouched == {}  # the contract's other tables are created and stay empty
@@ -90,7 +90,7 @@ def test_etl_load_status_has_one_row_per_loaded_table_with_its_row_count(first):
     rows = query(db, "SELECT table_name, rows_loaded, load_status, last_loaded FROM raw.etl_load_status")
     names = [r[0] for r in rows]
     assert len(names) == len(set(names)), "a table is listed twice"
-    non_empty = {t for t, n in counts.items() if n and t not in engine.ETL_STATUS_TABLES}
+    non_empty = {t for t, n in counts.items() if n and t not in ETL_TABLES}
     assert non_empty <= set(names), f"non-empty tables without a status row: {sorted(non_empty - set(names))}"
     # Besides the non-empty tables only loaded-but-empty tables may appear (clinic: the practice has one location).
     assert set(names) - non_empty == {t for t in PHASE_TABLES if counts[t] == 0} == {"clinic"}

@@ -4,7 +4,7 @@
 
 writes
   create_tables.sql          the raw schema: every table the dbt project reads, exact names and types
-  generators/contract.json   primary keys, staging filters and foreign keys, for the validators
+  contract/keys.json         primary keys, staging filters and foreign keys, for the validators
 
 Both outputs are committed, so neither the generator nor CI needs the contract directory. Re-run this
 tool only when the contract changes.
@@ -270,8 +270,8 @@ def main(argv: list[str]) -> None:
             for t in tables
         },
     }
-    (ROOT / "generators" / "contract.json").write_text(json.dumps(summary, indent=1) + "\n")
-    print(f"wrote create_tables.sql and generators/contract.json ({len(tables)} tables)")
+    (ROOT / "contract" / "keys.json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"wrote create_tables.sql and contract/keys.json ({len(tables)} tables)")
 
 
 if __name__ == "__main__":

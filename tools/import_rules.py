@@ -2,7 +2,7 @@
 
     python tools/import_rules.py [path/to/rules.md] [path/to/tables.json]
 
-writes validators/contract_rules.json, read at runtime by validators/contract_checks.py:
+writes contract/checks.json, read at runtime by validators/contract_checks.py:
   models   per staging model, an emulation built from tables.json: one SQL expression per staging column
            (alias) over the raw columns, and the model's row filter as a CTE list ending in source_data
            (None when it reads the whole table); current_date/current_timestamp are already placeholders
@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "contract"
-OUTPUT = ROOT / "validators" / "contract_rules.json"
+OUTPUT = ROOT / "contract" / "checks.json"
 
 # tables.json cuts staging expressions at this many characters: an expression that long is incomplete.
 EXPRESSION_CAP = 200

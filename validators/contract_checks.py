@@ -1,6 +1,6 @@
 """The downstream dbt tests on raw tables and their staging models, as checks over the loaded raw schema.
 
-The rules come from contract_rules.json (written by tools/import_rules.py from the contract's rules.md). A staging
+The rules come from contract/checks.json (written by tools/import_rules.py from the contract's rules.md). A staging
 test runs on an emulation of its staging model: a subquery that applies the model's column transforms and row
 filter to the raw table, so rows the model drops are not counted. Source tests run on the raw table itself.
 
@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 
-from generators import schema
+from contract import schema
 from validators.base import Check
 
-RULES_PATH = Path(__file__).with_name("contract_rules.json")
+RULES_PATH = schema.CHECKS_JSON
 # {{ ref('x') }}, with the alias that may follow it (a keyword such as WHERE is no alias)
 NOT_AN_ALIAS = r"(?:where|join|inner|left|right|full|cross|on|group|order|limit|union)\b"
 REF = re.compile(rf"\{{\{{\s*ref\('(\w+)'\)\s*\}}\}}(\s+(?:as\s+)?(?!{NOT_AN_ALIAS})[a-z_]\w*)?", re.IGNORECASE)

@@ -30,14 +30,16 @@ D-appointment-01, D-patient-03, D-procedurelog-03 and D-payment-02 is checked on
 
 from __future__ import annotations
 
-from generators import schema
-from generators.engine import PHASES
+from contract import schema
+from contract.rules import FLOOR as FLOOR_DATE
+from contract.rules import INT4_MAX
+from contract.tables import PHASES
 from validators.base import Check
 from validators.structure import staged
 
 ERROR, WARN = "ERROR", "WARN"
 NOW = ":as_of_ts"  # dbt's "now": nothing may be stamped on or after the as-of date's midnight
-FLOOR = "DATE '2023-01-01'"  # G-01: the staging date floor
+FLOOR = f"DATE '{FLOOR_DATE.isoformat()}'"  # G-01: the staging date floor
 
 # The raw tables the generator fills (clinic stays empty on purpose: G-03).
 FILLED = tuple(t for _, tables in PHASES for t in tables if t != "clinic")
@@ -121,7 +123,7 @@ def id_checks() -> list[Check]:
         key = spec.columns[spec.index[spec.primary_key[0]]].ident
         low = MIN_ID.get(name, 1)
         result.append(Check(f"G-04 {name} ids in int4", name, relation=f"raw.{name}",
-                            predicate=f"{key} < {low} OR {key} > 2147483647",
+                            predicate=f"{key} < {low} OR {key} > {INT4_MAX}",
                             description=f"primary key outside {low}..2 147 483 647"))
     return result
 

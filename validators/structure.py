@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
-from generators import schema
+from contract import schema
 from validators.base import Check
 
-CONTRACT_PATH = Path(__file__).resolve().parent.parent / "generators" / "contract.json"
+CONTRACT_PATH = schema.KEYS_JSON
 
 
 @cache

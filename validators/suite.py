@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 
 from config import GeneratorConfig
-from generators import schema
-from generators.engine import PHASES
+from contract import schema
+from contract.tables import PHASES
 from validators import contract_checks, derived, money, structure, timeline, volumes
 from validators import extra as extra_checks
 from validators.base import Check, Result, run_checks
@@ -43,7 +43,8 @@ def all_checks(config: GeneratorConfig) -> list[Check]:
 
 
 def reads(check: Check) -> set[str]:
-    return set(_RAW_TABLE.findall(check.sql)) | {check.table}
+    text = f"{check.sql} {check.relation} {check.predicate} {check.aggregate}"
+    return set(_RAW_TABLE.findall(text)) | {check.table}
 
 
 def checks_by_phase(config: GeneratorConfig) -> dict[str, list[Check]]:

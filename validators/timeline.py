@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from generators import schema
+from contract import schema
+from contract.rules import FUTURE_ALLOWED
 from validators.base import Check
-
-# Columns allowed to lie after the as-of date, with the rows for which they may.
-FUTURE_ALLOWED = {
-    ("appointment", "AptDateTime"): '"AptStatus" = 1',
-    ("procedurelog", "ProcDate"): '"ProcStatus" = 1',
-    ("recall", "DateDue"): "true",
-    ("recall", "DateDueCalc"): "true",
-    ("recall", "DateScheduled"): "true",
-    ("inssub", "DateTerm"): "true",
-}
 
 
 def no_future_checks(table: str) -> list[Check]:

@@ -26,18 +26,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from contract.rules import FLOOR
 from generators import calendar
-from generators.calendar import CONTRACT_FLOOR
 from generators.fees import UCR_SCHEDULE, fee_cents
 from generators.ledger import next_open_day
 from generators.reference.places import PRACTICE_NAME
 from generators.reference.procedure_codes import CODE_NUM
 from generators.rng import stream
-
-PHASE_TABLES = {
-    "Insurance": ("insbluebook", "insbluebooklog"),
-    "Financial": ("claimtracking", "claimsnapshot", "eobattach", "statement", "statementprod"),
-}
 
 # claimtracking.TrackingType values the dbt project accepts (contract §7)
 RECEIVED, STATUS, ASSIGNED = "ClaimProcReceived", "StatusHistory", "ClaimUser"
@@ -82,12 +77,12 @@ def emit_household(ctx, household, stories) -> None:
     since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
-        if claim.sent_on and claim.day >= CONTRACT_FLOOR:  # its claim procedures are staged
+        if claim.sent_on and claim.day >= FLOOR:  # its claim procedures are staged
             if claim.day >= since:
                 _tracking(ctx, claim, billers, rng)
             _snapshots(ctx, claim)
         # an EOB is read with its claim payment, which is staged from its 2023 check date on
-        if claim.payment_num and claim.received_on >= CONTRACT_FLOOR and rng.random() < EOB_SCAN_RATE:
+        if claim.payment_num and claim.received_on >= FLOOR and rng.random() < EOB_SCAN_RATE:
             _eob(ctx, claim, rng)
     _statements(ctx, stories, claims, rng)
 
@@ -104,7 +99,7 @@ def _blue_book(ctx, claims) -> None:
         plan = claim.coverage.plan
         if plan.fee_sched or claim.secondary:
             continue
-        written = claim.day >= CONTRACT_FLOOR
+        written = claim.day >= FLOOR
         if written:
             _estimates(ctx, claim, paid)
         if claim.received_on is None:
@@ -155,7 +150,7 @@ def group_number(plan_num: int) -> str:
 def tracking_since(procedures: int, start: date, last_day: date) -> date:
     """The first service date of the claims that have tracking history (see TRACKING_TARGET)."""
     share = min(1.0, TRACKING_TARGET / max(1.0, procedures * TRACKING_PER_PROCEDURE))
-    first = max(start, CONTRACT_FLOOR)
+    first = max(start, FLOOR)
     return last_day - timedelta(days=int((last_day - first).days * share)) if share < 1 else first
 
 
@@ -241,7 +236,7 @@ def owed_items(stories) -> list[Owed]:
 @cache
 def billing_days(start: date, last_day: date) -> tuple[date, ...]:
     """The monthly statement runs: the first open day of each month (patient.BillingCycleDay 1)."""
-    first = max(start, CONTRACT_FLOOR)
+    first = max(start, FLOOR)
     days, month = [], date(first.year, first.month, 1)
     while month <= last_day:
         day = month

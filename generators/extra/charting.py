@@ -22,9 +22,6 @@ from dataclasses import dataclass
 from generators import calendar
 from generators.reference.definitions import CATEGORY_DOCUMENTS, def_num_of
 
-PHASE_TABLES = {"Foundation": ("codegroup", "autocode", "claimform", "pharmacy", "pharmclinic", "allergydef",
-                               "diseasedef", "medication", "rxdef", "rxnorm", "sheetdef", "sheetfielddef")}
-REFERENCE_TABLES = PHASE_TABLES["Foundation"]
 SETUP_MINUTES = 7 * 60  # reference rows are entered at 7:00 on the setup day, before the first patient
 
 

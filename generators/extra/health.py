@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from contract.rules import FLOOR
 from generators import calendar
 from generators.clinical import COMPLETE, Visit
 from generators.extra import charting as ref
 from generators.rng import stream, weighted
-
-PHASE_TABLES = {"Patients": ("disease", "allergy", "rxpat", "toothinitial", "sheet", "sheetfield")}
 
 MAX_DISEASES, MAX_ALLERGIES = 6, 3
 MAX_RX_PER_VISIT = 5  # premedication, antibiotic, pain relief, opioid, rinse or fluoride
@@ -89,7 +88,7 @@ class Chart:
 def emit_household(ctx, household, stories) -> None:
     rng = stream(ctx.seed, "health", household.index)  # one stream for the family, members in order
     family_pharmacy = weighted(rng, ref.PHARMACY_WEIGHTS)
-    floor = max(ctx.window.start, calendar.CONTRACT_FLOOR)
+    floor = max(ctx.window.start, FLOOR)
     for story in stories:
         completed = [v for v in story.visits if v.status == COMPLETE and v.day >= floor]
         if completed:

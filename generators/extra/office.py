@@ -39,15 +39,6 @@ from generators.reference.definitions import def_num_of
 from generators.rng import stream, weighted
 from generators.staff import Staff, User
 
-PHASE_TABLES = {
-    "Foundation": ("usergroup", "usergroupattach", "apptview", "userodapptview", "userodpref", "tasklist", "employee",
-                   "program", "programproperty"),
-    "Patients": ("entrylog",),
-    "Clinical": ("timeadjust",),
-}
-REFERENCE_TABLES = ("usergroup", "usergroupattach", "apptview", "userodapptview", "userodpref", "tasklist", "employee",
-                    "program", "programproperty", "timeadjust")
-
 # ---------------------------------------------------------------- task lists
 
 

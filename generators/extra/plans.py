@@ -30,16 +30,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from generators import calendar, clinical
+from contract.rules import FLOOR
+from generators import clinical
 from generators.claims import NOT_BILLED_CATEGORIES
 from generators.clinical import Procedure, Visit
 from generators.fees import UCR_SCHEDULE, fee_cents
 from generators.rng import stream
 
-TABLES = ("treatplan", "treatplanattach", "treatplanparam", "proctp", "procgroupitem", "procmultivisit")
-PHASE_TABLES = {"Clinical": TABLES}
-
-FLOOR = calendar.CONTRACT_FLOOR
 SAVED = 0  # TPStatus: OpenDental's saved plan, the only status the contract accepts
 NO_PRIORITY = 0  # the definition table holds no treatment priorities (category 20)
 DIAGNOSIS_VALID_DAYS = 365  # work booked later than this after an exam is diagnosed afresh

@@ -21,14 +21,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from contract.opendental import LAB_PROCEDURES
+from contract.rules import FLOOR, future_allowed
 from generators import calendar
 from generators.clinical import BROKEN, COMPLETE, SCHEDULED, UNSCHEDULED, _operatory, _pattern
-from generators.extra.schedules import future_allowed
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.rng import stream
-
-PHASE_TABLES = {"Clinical": ("histappointment", "perioexam", "periomeasure", "laboratory", "labcase")}
-REFERENCE_TABLES = ("laboratory",)
 
 CREATED, MODIFIED = 1, 2  # HistApptAction
 HISTORY_PER_VISIT = 5  # created, moved, confirmed, outcome, rebooked
@@ -68,6 +66,7 @@ LAB_WORK = {
     "D6058": ("implant", (280, 420)), "D6065": ("implant", (300, 450)), "D6114": ("implant", (2600, 3800)),
     "D6115": ("implant", (2600, 3800)),
 }
+assert set(LAB_WORK) == set(LAB_PROCEDURES)  # the validators look for a lab case on exactly these
 SHADES = ("A1", "A2", "A3", "A3.5", "B1", "B2", "C2")
 
 # Perio charting: Ramfjord index teeth, and the visits that call for a chart.
@@ -158,7 +157,7 @@ def _events(ctx, visit, following, front: list[int], rng) -> list[tuple]:
     confirmed = CONFIRMED if status in (COMPLETE, BROKEN) else UNCONFIRMED  # as on the appointment row
     # a visit booked long ahead, or before the models' first day and held after it, always gets a reminder
     # call, after that day: the staged history of a completed visit keeps at least two rows (D-histappointment-04)
-    floor = calendar.at(calendar.CONTRACT_FLOOR, 0)
+    floor = calendar.at(FLOOR, 0)
     across = visit.booked < floor <= visit.start
     if confirmed == CONFIRMED and (across or visit.start - visit.booked >= LONG_LEAD or draw() < CONFIRM_RATE):
         earliest = max(last, visit.start - CONFIRM_AHEAD, floor if across else last)
@@ -217,7 +216,7 @@ def _perio_charts(ctx, patient, visits) -> None:
         recharted = visit.kind == "hygiene" and (last is None or visit.day - last >= due)
         if recharted or codes & CHART_ALWAYS:
             last = visit.day
-            if visit.day < calendar.CONTRACT_FLOOR:
+            if visit.day < FLOOR:
                 continue  # the models drop older exams; their measures would point at nothing
             rng = rng or stream(ctx.seed, "perioexam", patient.pat_num)
             _perio_exam(ctx, patient, visit, rng)

@@ -14,26 +14,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from contract.opendental import HOLIDAY_BLOCKOUT, HUDDLE_BLOCKOUT, SCHED_BLOCKOUT, SCHED_PROVIDER, TRAINING_BLOCKOUT
+from contract.rules import FLOOR, future_allowed
 from generators import calendar
-from validators import timeline
 
-PHASE_TABLES = {"Clinical": ("schedule", "scheduleop")}
-REFERENCE_TABLES = ("schedule", "scheduleop")
-
-PROVIDER_SCHEDULE, BLOCKOUT = 1, 2  # SchedType
+PROVIDER_SCHEDULE, BLOCKOUT = SCHED_PROVIDER, SCHED_BLOCKOUT
 # clinical.py starts visits within staff.opening_minutes (08:00-16:20, or 07:00-17:50 in a busy practice) and a
 # visit lasts at most 120 minutes: the day runs from the first start to 130 minutes after the last.
 AFTER_LAST_START = 130
-HUDDLE = (257, 30, "Morning huddle")  # BlockoutType "Staff Meeting": Mondays, the half hour before opening
-HOLIDAY = (638, "Office closed")  # "Holiday": all day
-TRAINING = (617, time(9, 0), time(12, 0), "CPR and OSHA training")  # "Training", quarterly on a Saturday
+HUDDLE = (HUDDLE_BLOCKOUT, 30, "Morning huddle")  # BlockoutType "Staff Meeting": Mondays, the half hour before opening
+HOLIDAY = (HOLIDAY_BLOCKOUT, "Office closed")  # "Holiday": all day
+TRAINING = (TRAINING_BLOCKOUT, time(9, 0), time(12, 0), "CPR and OSHA training")  # "Training", quarterly on a Saturday
 TRAINING_MONTHS = (2, 5, 8, 11)
 PLANNED_WEEKS = 4  # schedules are entered about this far ahead
 
-
-def future_allowed(table: str, column: str) -> bool:
-    """Whether the as-of validator lets this column lie after the as-of date (planning data)."""
-    return (table, column) in timeline.FUTURE_ALLOWED
 
 
 def emit_reference(ctx) -> None:
@@ -44,7 +38,7 @@ def emit_reference(ctx) -> None:
     ids = _Ids()
     first, last_start = ctx.staff.opening_minutes
     opens, closes = _clock(first), _clock(last_start + AFTER_LAST_START)
-    day = max(window.start, calendar.CONTRACT_FLOOR)  # the models drop older schedules, orphaning their chairs
+    day = max(window.start, FLOOR)  # the models drop older schedules, orphaning their chairs
     while day <= last:
         for blockout_type, start, stop, note in _blockouts(day, first, opens, closes):
             _add(ctx, ids, day, start, stop, BLOCKOUT, None, blockout_type, note, all_ops)

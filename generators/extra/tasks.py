@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from contract.rules import FLOOR
 from generators import calendar, supporting
 from generators.extra.office import office_manager
 from generators.rng import stream, weighted
-
-PHASE_TABLES = {"Supporting": ("taskhist", "tasknote", "tasksubscription", "taskunread")}
 
 MAX_NOTES = 2
 NOTES_DONE = {0: 0.35, 1: 0.45, 2: 0.20}  # notes on a task that was finished
@@ -106,7 +105,7 @@ def emit_household(ctx, household, stories) -> None:
     for story in stories:
         if story.tasks:
             for task in story.tasks:
-                if task.created.date() >= calendar.CONTRACT_FLOOR:
+                if task.created.date() >= FLOOR:
                     _task_children(ctx, story, task, task.row)
 
 

@@ -20,8 +20,6 @@ from generators import calendar
 from generators.calendar import ONE_DAY
 from generators.rng import stream
 
-PHASE_TABLES = {"Insurance": ("insverify", "insverifyhist")}
-
 BENEFITS, ELIGIBILITY = 1, 2  # VerifyType: InsuranceBenefit, PatientEnrollment
 ELIGIBILITY_VALID_DAYS = 30  # a confirmation this recent covers the next visit
 VERIFY_DAYS_AHEAD = 5  # checks happen up to this many days before the visit

@@ -10,13 +10,12 @@ D-laboratory-01, the NOT NULL parts of D-scheduleop-01, D-perioexam-01 and D-per
 
 from __future__ import annotations
 
-from generators.extra.records import LAB_WORK
-from generators.extra.schedules import BLOCKOUT, HOLIDAY, PROVIDER_SCHEDULE
+from contract.opendental import HOLIDAY_BLOCKOUT, LAB_PROCEDURES, SCHED_BLOCKOUT, SCHED_PROVIDER
 from validators.base import Check
 from validators.derived import WARN, at_least_one, groups, missing, rows
 from validators.structure import staged
 
-LAB_CODES = ", ".join(f"'{code}'" for code in LAB_WORK)
+LAB_CODES = ", ".join(f"'{code}'" for code in LAB_PROCEDURES)
 # An appointment's span on its day: from its time for the length of its pattern (10 minutes a character).
 SPAN = """a."AptDateTime"::time AS starts,
           a."AptDateTime"::time + length(a."Pattern") * interval '10 minutes' AS ends"""
@@ -29,15 +28,15 @@ def schedule_checks() -> list[Check]:
         WHERE p.prov IS NOT NULL AND a."AptDateTime"::date <= (SELECT max(s."SchedDate") FROM raw.schedule AS s)"""
     blocked = f"""
         SELECT s."SchedDate", s."StartTime", s."StopTime", o."OperatoryNum" FROM raw.schedule AS s
-        JOIN raw.scheduleop AS o USING ("ScheduleNum") WHERE s."SchedType" = {BLOCKOUT}"""
+        JOIN raw.scheduleop AS o USING ("ScheduleNum") WHERE s."SchedType" = {SCHED_BLOCKOUT}"""
     return [
         rows("D-schedule-01 provider schedule names a provider", "schedule", "s",
-             f"""s."SchedType" = {PROVIDER_SCHEDULE}
+             f"""s."SchedType" = {SCHED_PROVIDER}
                  AND (s."ProvNum" IS NULL OR {missing('s."ProvNum"', "raw.provider", "ProvNum")})""",
              "provider schedule (SchedType 1) without an existing provider (int_provider_availability)"),
         groups("D-schedule-02 provider-day minutes", "schedule", f"""
             SELECT 1 FROM {staged("schedule")} AS s
-            WHERE s."SchedType" = {PROVIDER_SCHEDULE} AND s."SchedDate" >= :as_of_date - 30
+            WHERE s."SchedType" = {SCHED_PROVIDER} AND s."SchedDate" >= :as_of_date - 30
             GROUP BY s."ProvNum", s."SchedDate"
             HAVING bool_or(s."StopTime" <= s."StartTime")
                 OR sum(extract(epoch FROM s."StopTime" - s."StartTime")) / 60 > 1440""",
@@ -48,12 +47,12 @@ def schedule_checks() -> list[Check]:
              "scheduleop naming a missing schedule or operatory"),
         Check("schedule covers appointments", "schedule", f"""
             SELECT count(*) FROM ({appointment_providers}) AS a WHERE NOT EXISTS (
-                SELECT 1 FROM raw.schedule AS s WHERE s."SchedType" = {PROVIDER_SCHEDULE} AND s."ProvNum" = a.prov
+                SELECT 1 FROM raw.schedule AS s WHERE s."SchedType" = {SCHED_PROVIDER} AND s."ProvNum" = a.prov
                 AND s."SchedDate" = a.day AND s."StartTime" <= a.starts AND a.ends <= s."StopTime")""",
               description="appointment of a provider (ProvNum or ProvHyg) outside that provider's schedule that day"),
         Check("no provider schedule on holidays", "schedule", f"""
-            SELECT count(*) FROM raw.schedule AS s WHERE s."SchedType" = {PROVIDER_SCHEDULE} AND s."SchedDate" IN (
-                SELECT h."SchedDate" FROM raw.schedule AS h WHERE h."BlockoutType" = {HOLIDAY[0]})""",
+            SELECT count(*) FROM raw.schedule AS s WHERE s."SchedType" = {SCHED_PROVIDER} AND s."SchedDate" IN (
+                SELECT h."SchedDate" FROM raw.schedule AS h WHERE h."BlockoutType" = {HOLIDAY_BLOCKOUT})""",
               description="provider schedule on a day the office is closed for a holiday"),
         Check("blockouts clear of appointments", "schedule", f"""
             SELECT count(*) FROM (SELECT a."Op", a."AptDateTime"::date AS day, {SPAN} FROM raw.appointment AS a) AS a

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "create_tables.sql"
+KEYS_JSON = Path(__file__).with_name("keys.json")  # keys, staging filters, foreign keys (tools/import_contract.py)
+CHECKS_JSON = Path(__file__).with_name("checks.json")  # the staging tests as checks (tools/import_rules.py)
 
 _TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS raw\.(\w+) \((.*?)\n\);", re.DOTALL)
 _COLUMN = re.compile(r'^\s+("?)(\w+)\1 ([a-z0-9()]+)')

@@ -1,0 +1,76 @@
+"""The patient rows (patient, patientnote, patientlink), written last for each household.
+
+A patient's row carries what the other modules settled: the first visit (clinical), the balances and aging
+(financial), the last activity (every module touches it); so this module runs after all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from generators import calendar
+from generators.census import Household
+from generators.context import Context
+from generators.reference.definitions import BILLING_TYPE_NAMES, CATEGORY_BILLING_TYPES, def_num_of
+from generators.rng import stream
+from generators.story import Story
+
+
+def bounds(household: Household) -> dict[str, int]:
+    return {"patientlink": len(household.members) - 1}  # patient and patientnote use the census' PatNum
+
+
+def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
+    """Write the household's patient, patientnote and patientlink rows."""
+    patients = [story.patient for story in stories]
+    sinks = ctx.sinks
+    end = ctx.window.end_of_data
+    front = ctx.staff.users_by_role("front")
+    for p in patients:
+        prng = stream(ctx.seed, "patient-row", p.pat_num)
+        person = p.person
+        created = p.created or calendar.at(ctx.window.last_day, 9 * 60)
+        stamp = max(p.last_activity or created, created)
+        stamp = min(stamp, end)
+        bal = p.balance
+        deceased = None
+        if person.status == 4:
+            deceased = min(stamp + timedelta(days=30 + prng.randrange(300)), end)
+            stamp = deceased
+        billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
+        sinks["patient"].add(
+            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, PatStatus=person.status, Gender=p.gender,
+            Position=person.position, Birthdate=p.birthdate, Guarantor=p.guarantor,
+            EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
+            Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100, Bal_61_90=bal.get("61_90", 0) / 100,
+            BalOver90=bal.get("over_90", 0) / 100, InsEst=bal.get("ins_est", 0) / 100,
+            BalTotal=bal.get("total", 0) / 100, DateFirstVisit=p.first_visit, ClinicNum=0,
+            HasIns="1" if p.insured_now and p.has_claimed_completion else "",
+            PreferConfirmMethod=prng.choice([0, 2, 4, 8]), PreferContactMethod=prng.choice([0, 2, 3, 4, 8]),
+            PreferRecallMethod=prng.choice([0, 2, 4, 8]), Language=p.language, DateTStamp=stamp,
+            TxtMsgOk=1 if p.wireless else 0, DateTimeDeceased=deceased, BillingCycleDay=1,
+            SecUserNumEntry=front[p.pat_num % len(front)].user_num, SecDateEntry=created.date(), Address=p.address[0],
+            City=p.address[1], State=p.address[2], Zip=p.address[3], HmPhone=p.home_phone, WirelessPhone=p.wireless,
+            Email=p.email, BillingType=billing_type, EmployerNum=p.employer_num, ChartNumber=str(p.pat_num),
+        )
+        sinks["patientnote"].add(
+            PatNum=p.pat_num, Medical=_medical_note(prng), OrthoMonthsTreatOverride=-1,
+            SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
+            SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)),
+        )
+    head = patients[0]
+    for p in patients[1:]:
+        linked = min(max(p.created or head.created or end, head.created or end), end)
+        sinks["patientlink"].add(
+            PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num, PatNumTo=p.pat_num, LinkType=False,
+            DateTimeLink=linked,
+        )
+
+
+MEDICAL_NOTES = ("", "", "", "NKDA", "Allergic to penicillin", "Hypertension - controlled with medication",
+                 "Type 2 diabetes", "Takes blood thinner; consult before extractions", "Latex allergy",
+                 "Asthma - bring inhaler", "Artificial knee joint 2019", "Pregnant - second trimester")
+
+
+def _medical_note(rng) -> str:
+    return rng.choice(MEDICAL_NOTES)
