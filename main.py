@@ -61,7 +61,7 @@ def _sigterm_interrupts():
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["server"]:
-        return server.main(argv[1:], sys.stdout)
+        return handoff.server_command(argv[1:], sys.stdout)
     console = Console()
     try:
         config = load_config(argv)
@@ -126,12 +126,15 @@ def _build_keys(conn, tables, seconds: dict[str, float]) -> None:
         seconds[table] = seconds.get(table, 0.0) + time.perf_counter() - started
 
 
-def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console) -> tuple[dict, bool]:
+def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], console: Console,
+          tally: dict | None = None) -> tuple[dict, bool]:
     """Load, check and report, phase by phase: the reference data first, checked by the foundation phase's
     validators before any household is simulated; then the households; then the keys and the other phases'
-    validators. Returns the rows per table and whether a validator failed (then nothing more is loaded)."""
+    validators. Returns the rows per table and whether a validator failed (then nothing more is loaded).
+    `tally` (for tools/benchmark.py) collects the seconds spent validating and the failed checks."""
     whole = config.shard is None  # a fresh, exclusive load: indexes are rebuilt afterwards, validators run
     schedule = suite.checks_by_phase(config) if whole else {}
+    tally = {} if tally is None else tally
     writer = PostgresWriter(conn)
     counts = dict.fromkeys(GENERATED_TABLES, 0)
     if whole:
@@ -143,7 +146,7 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
         if whole:
             _build_keys(conn, REFERENCE_TABLES, writer.seconds)
     _section(console, 1, "loaded", counts, writer.seconds)
-    if whole and _validated(conn, config, console, schedule[PHASES[0][0]]):
+    if whole and _validated(conn, config, console, schedule[PHASES[0][0]], tally):
         return counts, True
     console.status(f"Simulating {patients:,} patients, household by household (phases 2-{len(PHASES)})...")
     counts.update(pipeline.write_households(run, chunks, writer, config.workers, progress))
@@ -156,17 +159,22 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
     for number in range(2, len(PHASES) + 1):
         _section(console, number, "loaded", counts, writer.seconds)
         if whole:
-            failed = _validated(conn, config, console, schedule[PHASES[number - 1][0]]) or failed
+            failed = _validated(conn, config, console, schedule[PHASES[number - 1][0]], tally) or failed
     if not whole:
         console.note("validators skipped for a shard: once every shard is loaded, run --validate-only")
     return counts, failed
 
 
-def _validated(conn, config: GeneratorConfig, console: Console, checks) -> bool:
+def _validated(conn, config: GeneratorConfig, console: Console, checks, tally: dict | None = None) -> bool:
     """Run one phase's checks and report them; True when one failed."""
+    started = time.perf_counter()
     results = run_checks(conn, checks, config.as_of)
     console.validation(results)
-    return any(r.failed for r in results)
+    failed = sum(r.failed for r in results)
+    if tally is not None:
+        tally["validate_s"] = tally.get("validate_s", 0.0) + time.perf_counter() - started
+        tally["failed"] = tally.get("failed", 0) + failed
+    return failed > 0
 
 
 def dry_run(config: GeneratorConfig, console: Console) -> int:

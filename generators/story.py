@@ -7,26 +7,20 @@ fill in their parts in turn; the modules of generators/extra read them; patient_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # types only: the modules that fill a story import it, not the other way round
-    from generators.clinical import Procedure, Visit
-    from generators.insurance import Coverage
-    from generators.ledger import Ledger
-    from generators.patients import Patient
-    from generators.supporting import Task
+# The types are named in comments only: the modules that fill a story import this one, not the other way round.
 
 
 @dataclass
 class Story:
-    patient: Patient
-    coverage: list[Coverage] = field(default_factory=list)  # the patient's plans, primary first
-    visits: list[Visit] = field(default_factory=list)  # every appointment, oldest first, with its procedures
-    unscheduled: list[Procedure] = field(default_factory=list)  # planned work not booked yet (AptNum 0)
-    ledger: Ledger | None = None  # charges, payments, adjustments and the claims billed (ledger.claims)
-    tasks: list[Task] = field(default_factory=list)  # the patient's tasks (task table)
+    patient: object  # patients.Patient
+    coverage: list = field(default_factory=list)  # insurance.Coverage of the patient's plans, primary first
+    visits: list = field(default_factory=list)  # clinical.Visit: every appointment, oldest first, with procedures
+    unscheduled: list = field(default_factory=list)  # clinical.Procedure: planned work not booked yet (AptNum 0)
+    ledger: object = None  # ledger.Ledger: charges, payments, adjustments and the claims billed (ledger.claims)
+    tasks: list = field(default_factory=list)  # supporting.Task: the patient's tasks (task table)
     extra: dict = field(default_factory=dict)  # what one extra module leaves for another, by module name
 
     @property
-    def procedures(self) -> list[Procedure]:
+    def procedures(self) -> list:
         return [p for v in self.visits for p in v.procedures] + self.unscheduled

@@ -41,12 +41,15 @@ _embedded: server.EmbeddedServer | None = None
 
 def pytest_sessionstart(session):
     global _embedded
-    if server.answers(HOST, PORT):
-        return
     embedded = server.EmbeddedServer(ROOT)
-    was_running = embedded.status() is not None
+    running = embedded.status()
+    if server.answers(HOST, PORT) and not (running and running.port == PORT):
+        return  # another PostgreSQL: it trusts local connections, or PGPASSWORD / ~/.pgpass hold its password
     embedded.start(PORT)
-    if not was_running:
+    # The embedded server asks for its password: libpq takes it from PGPASSWORD, in this process and the
+    # subprocesses the tests start, so every connection of the session has it.
+    os.environ["PGPASSWORD"] = embedded.password()
+    if running is None:
         _embedded = embedded
 
 
@@ -108,24 +111,51 @@ def cli(monkeypatch, tmp_path, capsys):
     return run
 
 
+def _in_process(workdir: Path, args, db: str | None) -> Run:
+    """main.main in this process, in `workdir`, without DEMO_* settings; output captured."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key in list(os.environ):
+            if key.startswith("DEMO_"):
+                patch.delenv(key)
+        patch.chdir(workdir)
+        started = time.perf_counter()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main.main(with_defaults(args, db))
+    return Run(code, out.getvalue(), err.getvalue(), time.perf_counter() - started)
+
+
 @pytest.fixture(scope="module")
 def module_cli(tmp_path_factory):
     """Like cli, for module-scoped fixtures (capsys is per test): output captured with redirect_stdout/stderr."""
     workdir = tmp_path_factory.mktemp("cwd")
+    return lambda *args, db=None: _in_process(workdir, args, db)
 
-    def run(*args, db: str | None = None) -> Run:
-        out, err = io.StringIO(), io.StringIO()
-        with pytest.MonkeyPatch.context() as patch:
-            for key in list(os.environ):
-                if key.startswith("DEMO_"):
-                    patch.delenv(key)
-            patch.chdir(workdir)
-            started = time.perf_counter()
-            with redirect_stdout(out), redirect_stderr(err):
-                code = main.main(with_defaults(args, db))
-        return Run(code, out.getvalue(), err.getvalue(), time.perf_counter() - started)
 
-    return run
+SHARED_ARGS = ("--patients", 1000, "--seed", 7)  # large enough for the rate validators
+
+
+@dataclass
+class SharedPractice:
+    db: str
+    run: Run  # the generating run's console output
+    counts: dict
+    checksums: dict
+
+
+@pytest.fixture(scope="session")
+def shared_practice(tmp_path_factory):
+    """The practice of SHARED_ARGS, generated once per test session for every module that only reads it.
+
+    Tests change it only inside transactions they roll back (check_violations), so it stays as generated."""
+    databases = ScratchDatabases()
+    db = databases("shared", create=False)
+    try:
+        run = _in_process(tmp_path_factory.mktemp("cwd"), SHARED_ARGS, db)
+        assert run.code == 0, run.out[-3000:] + run.err
+        yield SharedPractice(db, run, row_counts(db), checksums(db))
+    finally:
+        databases.drop_all()
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import AS_OF, HOST, ROOT
+
+pytestmark = pytest.mark.db  # needs PostgreSQL
 
 
 def test_benchmark_reports_each_size_and_the_scaling(scratch_db):

@@ -18,6 +18,8 @@ from conftest import insert_rows, schema_database
 from validators import contract_checks
 from validators.base import render, run_checks
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "contract"
 AS_OF = date(2025, 6, 15)

@@ -17,6 +17,8 @@ from conftest import insert_rows, schema_database
 from validators import derived
 from validators.base import render, run_checks
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 AS_OF = date(2025, 6, 15)
 DAY = datetime(2024, 3, 1, 9, 0)  # a visit day inside the staging window
 RECENT = date(2025, 5, 1)

@@ -19,6 +19,8 @@ from contract import schema
 from validators import suite
 from validators.base import run_checks
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 ARGS = ("--patients", 1000, "--seed", 11)
 TABLES = sorted(schema.tables())
 

@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import AS_OF, check_violations, generated_database, query
+from conftest import AS_OF, check_violations, query
 
 from generators.extra import billing, verification
 from validators.extra import billing as billing_checks
+
+pytestmark = pytest.mark.db  # needs PostgreSQL
 
 PATIENTS, SEED = 1000, 7  # the size and seed test_run.py uses: large enough for the rate validators
 TODAY = date.fromisoformat(AS_OF)
 
 
 @pytest.fixture(scope="module")
-def db(module_cli, module_scratch_db):
-    return generated_database(module_cli, module_scratch_db, "billing", "--patients", PATIENTS, "--seed", SEED)
+def db(shared_practice):
+    return shared_practice.db
 
 
 def violations(db: str, changes: str = "") -> dict[str, int]:

@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import check_violations, create_raw_schema, generated_database, insert_rows, query
+from conftest import check_violations, create_raw_schema, insert_rows, query
 
 from generators.extra import charting as ref
 from generators.extra import health
 from validators.extra import health as health_checks
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 PATIENTS, SEED = 1000, 7  # as tests/test_run.py: small runs pass the rate validators for this seed
 
 
 @pytest.fixture(scope="module")
-def practice(module_cli, module_scratch_db):
-    return generated_database(module_cli, module_scratch_db, "health", "--patients", PATIENTS, "--seed", SEED)
+def practice(shared_practice):
+    return shared_practice.db
 
 
 def one(db: str, statement: str, params=None):

@@ -21,6 +21,8 @@ from validators.base import run_checks
 from validators.extra import office as office_checks
 from writers.copytext import NULL, encode
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 PATIENTS, SEED = 1200, 5  # three chunks
 AS_OF = "2026-11-20"
 END_OF_DATA = "2026-11-20 00:00:00"  # every stamp lies before it

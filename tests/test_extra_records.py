@@ -19,6 +19,8 @@ from generators.extra.records import LAB_WORK, LABORATORIES
 from validators import timeline
 from validators.extra import records as record_checks
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 PATIENTS, SEED = 1000, 7
 ARGS = ("--patients", PATIENTS, "--seed", SEED)
 PLANNING = {("schedule", "SchedDate"): "true", ("histappointment", "AptDateTime"): '"AptStatus" = 1',
@@ -36,9 +38,9 @@ def planned(module_cli, module_scratch_db):
 
 
 @pytest.fixture(scope="module")
-def plain(module_cli, module_scratch_db):
+def plain(shared_practice):
     """A run with the validators as they stand."""
-    return generated_database(module_cli, module_scratch_db, "records_plain", *ARGS)
+    return shared_practice.db
 
 
 def one(db: str, sql: str):

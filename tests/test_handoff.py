@@ -10,11 +10,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import AS_OF, ROOT, checksums, create_raw_schema, execute, row_counts
+from conftest import AS_OF, ROOT, execute
 
 import handoff
 import server
 from config import load_config
+
+pytestmark = pytest.mark.db  # needs PostgreSQL
 
 PATIENTS = "300"
 
@@ -108,52 +110,6 @@ def test_dbt_profile_written_after_a_run(cli, scratch_db, tmp_path):
     assert handoff._yaml().load(path.read_text())["dbt_dental_models"]["outputs"]["demo"]["dbname"] == name
 
 
-# --- CSV export --------------------------------------------------------------------------------------------------
-
-
-def test_csv_export_reads_back_into_the_same_rows_as_a_database_run(loaded, cli, scratch_db, tmp_path):
-    name, _ = loaded
-    folder = tmp_path / "csv"
-    run = cli("--patients", PATIENTS, "--workers", "1", "--output", "csv", str(folder))
-    assert run.code == 0, run.err
-    assert "Wrote 93 CSV files" in run.out
-    assert (folder / "create_tables.sql").read_text() == (ROOT / "create_tables.sql").read_text()
-
-    copy = scratch_db("handoff_csv")
-    create_raw_schema(copy)
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=copy)
-    try:
-        with conn.cursor() as cur:
-            for path in sorted(folder.glob("*.csv")):
-                with path.open(encoding="utf-8") as source:
-                    cur.copy_expert(f'COPY raw."{path.stem}" FROM STDIN (FORMAT csv, HEADER)', source)
-        conn.commit()
-    finally:
-        conn.close()
-    assert row_counts(copy) == row_counts(name)
-    assert checksums(copy) == checksums(name)
-
-
-def test_csv_export_refuses_a_non_empty_folder_and_touches_nothing(cli, tmp_path):
-    folder = tmp_path / "busy"
-    folder.mkdir()
-    (folder / "keep.txt").write_text("mine")
-    run = cli("--patients", "200", "--output", "csv", str(folder))
-    assert run.code == 2 and "is not an empty folder" in run.err
-    assert [p.name for p in folder.iterdir()] == ["keep.txt"]
-
-
-def test_csv_export_quotes_awkward_values():
-    from generators.sink import Sinks
-    from writers import csvtext
-
-    sink = Sinks()["commlog"]
-    sink.add(CommlogNum=1, Note='said "hi"\tthen\nleft back\\slash', DateTimeEnd=None)
-    line = csvtext.encode("commlog", sink.rows)
-    assert line.startswith('"1",') and ',"said ""hi""\tthen\nleft back\\slash",' in line
-    assert ",," in line  # DateTimeEnd: NULL is an empty unquoted field
-
-
 def test_output_needs_a_known_format(cli):
     run = cli("--output", "xlsx", "x")
     assert run.code == 2 and "the formats are csv and parquet" in run.err
@@ -231,7 +187,8 @@ def test_embedded_server_when_nothing_answers(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
         assert f"Server: the embedded PostgreSQL in .pgdata/ at 127.0.0.1:{port} (no host configured" in run.stdout
         assert f'psql "postgresql://postgres@127.0.0.1:{port}/opendental_demo"' in run.stdout
-        conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="opendental_demo")
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="opendental_demo",
+                            password=server.EmbeddedServer(work).password())
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT count(*) FROM raw.patient")

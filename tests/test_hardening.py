@@ -15,7 +15,12 @@ import pytest
 from conftest import HOST, PORT, ROOT, USER, database_exists, snapshot, with_defaults
 
 import loader
+from config import GeneratorConfig
+from contract.rules import ID_OFFSETS, INT4_MAX
 from generators import idplan, limits, supporting
+from generators.engine import household_bounds
+
+pytestmark = pytest.mark.db  # needs PostgreSQL
 
 ARGS = ("--patients", 1000, "--seed", 4)
 
@@ -133,18 +138,23 @@ def test_too_many_appointments_for_the_schedule_are_refused_up_front(cli, scratc
     assert not database_exists(db)
 
 
+def _config(patients: int, start: date, as_of: date) -> GeneratorConfig:
+    return GeneratorConfig(num_patients=patients, num_appointments=3 * patients, num_procedures=4 * patients,
+                           start_date=start, as_of=as_of)
+
+
 def test_ids_past_int4_are_refused_with_the_size_that_fits():
-    problems = limits.problems(50_000_000, 150_000_000, 200_000_000, date(1950, 1, 1), date(2026, 11, 20))
+    problems = limits.problems(_config(50_000_000, date(1950, 1, 1), date(2026, 11, 20)))
     assert any("int4" in p and "at most" in p for p in problems)
     fits = int(next(p for p in problems if "int4" in p).split("at most ")[1].split()[0].replace(",", ""))
-    _, largest = idplan.largest_id(fits, 3 * fits, 4 * fits, {"claimpayment": 50_000_000})
-    assert largest <= idplan.INT4_MAX
+    _, largest = idplan.largest_id(fits, 3 * fits, 4 * fits, household_bounds, ID_OFFSETS)
+    assert largest <= INT4_MAX
 
 
 def test_booking_past_2030_is_refused():
-    problems = limits.problems(5000, 15000, 20000, date(2023, 1, 1), date(2030, 10, 1))
+    problems = limits.problems(_config(5000, date(2023, 1, 1), date(2030, 10, 1)))
     assert any("2030-12-31" in p for p in problems)
-    assert limits.problems(5000, 15000, 20000, date(2023, 1, 1), date(2026, 11, 20)) == []
+    assert limits.problems(_config(5000, date(2023, 1, 1), date(2026, 11, 20))) == []
 
 
 def test_long_runs_are_announced_with_an_estimate():

@@ -7,12 +7,14 @@ from datetime import date
 
 import psycopg2
 import pytest
-from conftest import AS_OF, HOST, PORT, USER, checksums, database_exists, query, row_counts, with_defaults
+from conftest import AS_OF, HOST, PORT, SHARED_ARGS, USER, checksums, database_exists, query, row_counts, with_defaults
 
 from config import load_config
 from contract.tables import ETL_TABLES, GENERATED_TABLES
 from validators import suite
 from validators.base import run_checks
+
+pytestmark = pytest.mark.db  # needs PostgreSQL
 
 # 1,000 patients rather than a few hundred: smaller runs fail the rate validators for many seeds (see
 # test_small_runs_pass_the_validators_for_any_seed below), and this size costs only a second or two more.
@@ -22,13 +24,10 @@ PHASE_TABLES = list(GENERATED_TABLES)
 
 
 @pytest.fixture(scope="module")
-def first(module_cli, module_scratch_db):
-    """The first run, into a database that does not exist yet: (database, Run, row counts, checksums)."""
-    db = module_scratch_db("run", create=False)
-    assert not database_exists(db)
-    run = module_cli(*ARGS, db=db)
-    assert run.code == 0, run.out[-3000:] + run.err
-    return db, run, row_counts(db), checksums(db)
+def first(shared_practice):
+    """The first run, into a database that did not exist yet: (database, Run, row counts, checksums)."""
+    assert SHARED_ARGS == ARGS
+    return shared_practice.db, shared_practice.run, shared_practice.counts, shared_practice.checksums
 
 
 def test_run_exits_0_and_reports_success(first):
@@ -43,7 +42,7 @@ def test_run_exits_0_and_reports_success(first):
 
 def test_console_reports_every_phase_without_failed_validators(first):
     _, run, _, _ = first
-    assert re.findall(r"^\[Phase (\d)\] Loading", run.out, re.MULTILINE) == ["1", "2", "3", "4", "5", "6"]
+    assert re.findall(r"^\[Phase (\d)\] \w+: loaded$", run.out, re.MULTILINE) == ["1", "2", "3", "4", "5", "6"]
     validator_lines = re.findall(r"Validators: (\d+) passed, \d+ warnings, (\d+) failed", run.out)
     assert len(validator_lines) == 6
     assert all(int(passed) > 0 and failed == "0" for passed, failed in validator_lines)

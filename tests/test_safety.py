@@ -21,6 +21,8 @@ from generators import financial, supporting
 from validators import volumes
 from validators.base import Check
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 # The filled database and every run that must get through the validators use 1,000 patients: at a few hundred,
 # many seeds fail the rate validators by chance (test_run.py, test_small_runs_pass_the_validators_for_any_seed).
 # Runs that are made to fail while generating use 200 patients: they never reach a validator.
@@ -190,7 +192,7 @@ FAILURES = {
     "supporting.emit raises": (lambda mp: fail_after(mp, supporting, "emit", LATE, RuntimeError), SMALL, "raise"),
     "financial.settle raises": (lambda mp: fail_after(mp, financial, "settle", LATE, RuntimeError), SMALL, "raise"),
     "raise after every table was copied": (
-        lambda mp: fail_after(mp, loader, "write_load_status", 0, RuntimeError), OTHER_SEED, "raise"),
+        lambda mp: fail_after(mp, loader, "upsert_status", 0, RuntimeError), OTHER_SEED, "raise"),
     "validator fails after the last phase": (failing_validator, OTHER_SEED, 1),
     # in-process: a Ctrl-C reaches the main process (workers ignore SIGINT and are terminated by it)
     "ctrl-c in supporting.emit": (lambda mp: fail_after(mp, supporting, "emit", LATE, KeyboardInterrupt),
@@ -273,7 +275,7 @@ def test_validate_only_on_a_filled_database_exits_0_and_changes_nothing(filled, 
     db, before = filled
     run = cli(*ARGS, "--validate-only", db=db)
     assert run.code == 0, run.out[-3000:] + run.err
-    assert run.out.count("] Validating ") == 6 and "Loading" not in run.out
+    assert run.out.count(": checked\n") == 6 and ": loaded" not in run.out
     assert run.out.count("Validators:") == 6 and "✗" not in run.out
     assert snapshot(db) == before
 

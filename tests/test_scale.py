@@ -11,6 +11,8 @@ from conftest import checksums
 
 from generators import engine
 
+pytestmark = pytest.mark.db  # needs PostgreSQL
+
 PATIENTS = 3 * engine.CHUNK_PATIENTS - 100  # three chunks, the last one short
 BASE = ("--patients", PATIENTS, "--seed", 11)
 

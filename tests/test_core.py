@@ -1,0 +1,92 @@
+"""The pure core, without a database: exact allocation, the census' shares, the ledger identity, claim lines within
+their fee, planned id blocks that are never exhausted nor overlap. Run alone with `pytest -m "not db"`."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import pytest
+from memory import SETTINGS, practice
+
+from contract.rules import ID_OFFSETS
+from generators import census
+from generators.allocate import allocate
+
+
+def test_allocate_hits_the_total_exactly_and_keeps_the_floors():
+    weights = [0.1, 3.0, 0.0, 7.5, 1.25]
+    floor = [1, 0, 2, 0, 1]
+    for total in (4, 5, 17, 1000):
+        result = allocate(total, weights, floor)
+        assert sum(result) == total
+        assert all(r >= f for r, f in zip(result, floor))
+        assert result[2] == floor[2]  # a zero weight takes nothing beyond its floor
+    assert list(allocate(10, [1, 1, 1, 1])) == [3, 3, 2, 2]  # ties go to the lower index, deterministically
+
+
+def test_allocate_refuses_what_cannot_be_split():
+    with pytest.raises(ValueError):
+        allocate(2, [1, 1], [2, 1])
+    with pytest.raises(ValueError):
+        allocate(3, [0, 0])
+
+
+def test_census_shares_and_totals_are_exact():
+    people = census.build(2000, 6000, 8000, 4.0, seed=9)
+    ages = [census.AGE_GROUPS[a] for a in people.age]
+    assert (ages.count("child"), ages.count("adult"), ages.count("senior")) == (100, 1400, 500)
+    insured = sum(people.patients_in(h, h + 1) for h in range(len(people)) if people.insured[h])
+    assert insured == 1200
+    assert sum(people.appointments) == 6000 and sum(people.procedures) == 8000
+    assert sum(people.standard_fees) == round(0.8 * 8000)
+
+
+def _cents(value: float) -> int:
+    return round(value * 100)
+
+
+def test_every_completed_procedure_balances_and_never_goes_into_credit():
+    """fee - insurance paid - patient paid + signed adjustments >= 0 on every completed procedure."""
+    p = practice()
+    settled = defaultdict(int)
+    for cp in p.dicts("claimproc"):
+        if cp["Status"] == 1:
+            settled[cp["ProcNum"]] -= _cents(cp["InsPayAmt"])
+    for split in p.dicts("paysplit"):
+        settled[split["ProcNum"]] -= _cents(split["SplitAmt"])
+    for adj in p.dicts("adjustment"):
+        settled[adj["ProcNum"]] += _cents(adj["AdjAmt"])
+    completed = [proc for proc in p.dicts("procedurelog") if proc["ProcStatus"] == 2]
+    assert completed
+    balances = {proc["ProcNum"]: _cents(proc["ProcFee"]) + settled[proc["ProcNum"]] for proc in completed}
+    assert min(balances.values()) >= 0
+    assert any(b == 0 for b in balances.values()) and any(b > 0 for b in balances.values())
+
+
+def test_claim_lines_stay_within_their_fee():
+    lines = practice().dicts("claimproc")
+    assert lines
+    for line in lines:
+        assert line["InsPayAmt"] + line["WriteOff"] + line["DedApplied"] <= line["FeeBilled"] + 1e-9, line
+        assert 0 <= line["InsPayAmt"] and 0 <= line["WriteOff"]
+
+
+def test_planned_id_blocks_are_disjoint_and_hold_every_row():
+    p = practice()
+    plan = p.run.ids
+    for table, firsts in plan.first.items():
+        blocks = list(zip(firsts, plan.size[table]))
+        assert all(a + n <= b for (a, n), (b, _) in itertools.pairwise(blocks)), table  # in order, no overlap
+        assert firsts[0] == ID_OFFSETS.get(table, 0) + 1
+        ids = sorted(row[0] for row in p.tables.get(table, []))
+        assert len(ids) == len(set(ids)), table
+        inside = [any(a <= i < a + n for a, n in blocks) for i in ids]
+        assert all(inside), table
+
+
+def test_the_practice_is_exactly_the_size_asked_for():
+    p = practice()
+    assert len(p.tables["patient"]) == SETTINGS["num_patients"]
+    assert len(p.tables["appointment"]) == SETTINGS["num_appointments"]
+    assert len(p.tables["procedurelog"]) == SETTINGS["num_procedures"]
