@@ -13,27 +13,42 @@ from contract import schema
 NULL = "\\N"
 ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+_NON_TEXT = ("int2", "int4", "int8", "integer", "date", "timestamp", "time")  # their str() needs no escaping
 
 
-def _expression(pg_type: str, var: str) -> str:
+def value_text(pg_type: str, var: str) -> str:
+    """A Python expression for the text of a value held in `var` (not NULL), as PostgreSQL writes it."""
     if pg_type == "bool":
         return f"('t' if {var} else 'f')"
-    if pg_type in ("int2", "int4", "int8", "integer", "date", "timestamp", "time"):
-        return f"str({var})"
     if pg_type in ("float4", "float8"):
         return f"repr({var})"
-    return f"str({var}).translate(_ESCAPES)"
+    return f"str({var})"
+
+
+def is_text(pg_type: str) -> bool:
+    return pg_type != "bool" and pg_type not in ("float4", "float8") and pg_type not in _NON_TEXT
+
+
+def compile_line(table_name: str, field, separator: str, namespace: dict):
+    """A compiled function of one row tuple returning its line: `field(pg_type, var)` gives each column's
+    expression, joined by `separator`. The writers' hot path: no lookup per value."""
+    columns = schema.table(table_name).columns
+    parts = [field(c.type, f"r[{i}]") for i, c in enumerate(columns)]
+    source = f"def line(r):\n    return {separator!r}.join(({', '.join(parts)},))\n"
+    exec(compile(source, f"<line {table_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace["line"]
+
+
+def _copy_field(pg_type: str, var: str) -> str:
+    text = value_text(pg_type, var)
+    if is_text(pg_type):
+        text = f"{text}.translate(_ESCAPES)"
+    return f"(_NULL if {var} is None else {text})"
 
 
 @cache
 def line_function(table_name: str):
-    """A compiled function of one row tuple returning its COPY line (the hot path of the encoder)."""
-    columns = schema.table(table_name).columns
-    parts = [f"(_NULL if r[{i}] is None else {_expression(c.type, f'r[{i}]')})" for i, c in enumerate(columns)]
-    source = f"def line(r):\n    return '\\t'.join(({', '.join(parts)},))\n"
-    namespace = {"_NULL": NULL, "_ESCAPES": ESCAPES}
-    exec(compile(source, f"<copy {table_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace["line"]
+    return compile_line(table_name, _copy_field, "\t", {"_NULL": NULL, "_ESCAPES": ESCAPES})
 
 
 def encode(table_name: str, rows: list[tuple]) -> str:

@@ -9,26 +9,19 @@ from __future__ import annotations
 from functools import cache
 
 from contract import schema
+from writers import copytext
 
 
-def _text(pg_type: str, var: str) -> str:
-    if pg_type == "bool":
-        return f"('t' if {var} else 'f')"
-    if pg_type in ("float4", "float8"):
-        return f"repr({var})"
-    if pg_type in ("int2", "int4", "int8", "integer", "date", "timestamp", "time"):
-        return f"str({var})"
-    return f"str({var}).replace('\"', '\"\"')"
+def _csv_field(pg_type: str, var: str) -> str:
+    text = copytext.value_text(pg_type, var)
+    if copytext.is_text(pg_type):
+        text = f"{text}.replace('\"', '\"\"')"
+    return f"('' if {var} is None else '\"' + {text} + '\"')"
 
 
 @cache
 def line_function(table_name: str):
-    columns = schema.table(table_name).columns
-    parts = [f"('' if r[{i}] is None else '\"' + {_text(c.type, f'r[{i}]')} + '\"')" for i, c in enumerate(columns)]
-    source = f"def line(r):\n    return ','.join(({', '.join(parts)},))\n"
-    namespace: dict = {}
-    exec(compile(source, f"<csv {table_name}>", "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace["line"]
+    return copytext.compile_line(table_name, _csv_field, ",", {})
 
 
 def header(table_name: str) -> str:
