@@ -17,7 +17,8 @@ from pathlib import Path
 DEFAULT_ENV_FILE = ".env_demo"
 DEMO_DB_NAME = "opendental_demo"
 APPOINTMENTS_PER_PATIENT = 3
-PROCEDURES_PER_PATIENT = 4
+PROCEDURES_PER_APPOINTMENT = 2.6  # the visits' own and the work charted at first exams
+MIN_PROCEDURES_PER_APPOINTMENT, MAX_PROCEDURES_PER_APPOINTMENT = 2.2, 6.0
 MAX_PATIENTS = 1_000_000
 EARLIEST_START = date(1900, 1, 1)
 OUTPUT_FORMATS = ("csv", "parquet")
@@ -54,7 +55,7 @@ DEFAULTS = {
     "as_of": None,  # None: today
     "num_patients": "5000",
     "num_appointments": None,  # None: APPOINTMENTS_PER_PATIENT per patient
-    "num_procedures": None,  # None: PROCEDURES_PER_PATIENT per patient
+    "num_procedures": None,  # None: PROCEDURES_PER_APPOINTMENT per appointment
     "seed": "42",
     "workers": None,  # None: one per CPU core
 }
@@ -70,7 +71,7 @@ class GeneratorConfig:
     db_password: str | None = field(default=None, repr=False)
     num_patients: int = 5000
     num_appointments: int = 5000 * APPOINTMENTS_PER_PATIENT
-    num_procedures: int = 5000 * PROCEDURES_PER_PATIENT
+    num_procedures: int = round(5000 * APPOINTMENTS_PER_PATIENT * PROCEDURES_PER_APPOINTMENT)
     start_date: date = date(2023, 1, 1)
     as_of: date = field(default_factory=date.today)
     seed: int = 42
@@ -101,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill schema raw of an opendental_demo database with a synthetic OpenDental practice.",
     )
     parser.add_argument("--patients", metavar="N", help="number of patients (default 5000)")
-    parser.add_argument("--appointments", metavar="N", help="number of appointments (default 3 per patient)")
-    parser.add_argument("--procedures", metavar="N", help="number of procedures (default 4 per patient)")
+    parser.add_argument("--appointments", metavar="N",
+                        help="about this many appointments: sizes the practice (default 3 per patient)")
+    parser.add_argument("--procedures", metavar="N", help="about this many procedures (default 2.6 per appointment)")
     parser.add_argument("--start-date", metavar="YYYY-MM-DD", help="first day of activity (default 2023-01-01)")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the 'today' of the data (default: today)")
     parser.add_argument("--seed", metavar="N", help="random seed (default 42)")
@@ -177,7 +179,7 @@ def _positive_int(name: str, raw: str, where: str, upper: int | None = None) -> 
 
 def _example(name: str) -> str:
     flag, _ = SETTINGS[name]
-    sample = {"num_patients": "5000", "num_appointments": "15000", "num_procedures": "20000",
+    sample = {"num_patients": "5000", "num_appointments": "15000", "num_procedures": "39000",
               "seed": "42", "db_port": "5432", "workers": "2"}.get(name, "...")
     return f"{flag} {sample}"
 
@@ -243,13 +245,15 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     procedures = (
         _positive_int("num_procedures", value("num_procedures"), where("num_procedures"), 100 * patients)
         if value("num_procedures") is not None
-        else patients * PROCEDURES_PER_PATIENT
+        else round(appointments * PROCEDURES_PER_APPOINTMENT)
     )
-    if procedures < appointments:
+    low = round(MIN_PROCEDURES_PER_APPOINTMENT * appointments)
+    high = round(MAX_PROCEDURES_PER_APPOINTMENT * appointments)
+    if not low <= procedures <= high:
         raise ConfigError(
-            f"procedures ({procedures:,}) must be at least appointments ({appointments:,}) so that every "
-            f"completed visit has a procedure; raise --procedures or lower --appointments"
-        )
+            f"{where('num_procedures')} is {procedures:,}, but {appointments:,} appointments hold {low:,} to "
+            f"{high:,} procedures (a recall visit alone holds an exam, a cleaning and often films; the rest is "
+            f"work charted at first exams); pass --procedures within that range or leave it out")
 
     seed_raw = value("seed").strip()
     if not re.fullmatch(r"\d+", seed_raw):

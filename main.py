@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg2.errors
 
 import handoff
+import kpi
 import loader
 import pipeline
 import server
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["server"]:
         return handoff.server_command(argv[1:], sys.stdout)
+    if argv[:1] == ["kpi"]:
+        return kpi.command(argv[1:])
     console = Console()
     try:
         config = load_config(argv)
@@ -280,6 +283,7 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         conn.commit()
         committed = True
         console.summary(counts, time.perf_counter() - started)
+        kpi.after_run(conn, config, console)
         _hand_off(config, console)
         return EXIT_OK
     except Refused as exc:

@@ -191,6 +191,12 @@ class Console:
         for line in profile_text.rstrip().splitlines():
             self._print(f"  {line}")
 
+    def report_card(self, lines: list[str]) -> None:
+        """The practice's KPIs beside their published ranges (kpi.py)."""
+        self._print()
+        for line in lines:
+            self._print(line)
+
     def exported(self, kind: str, folder: str, files: int) -> None:
         how = {"csv": "load each with COPY raw.<table> FROM '<file>' (FORMAT csv, HEADER)",
                "parquet": "read them with DuckDB, Spark, Snowflake or BigQuery (typed columns)"}[kind]

@@ -25,6 +25,7 @@ FUTURE_ALLOWED = {
     ("recall", "DateDueCalc"): "true",
     ("recall", "DateScheduled"): "true",
     ("inssub", "DateTerm"): "true",
+    ("claimproc", "ProcDate"): '"Status" IN (2, 6)',  # the pre-authorization and estimate of planned work
 }
 
 

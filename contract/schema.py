@@ -23,6 +23,7 @@ class Column:
     name: str
     type: str
     quoted: bool
+    not_null: bool = False  # declared NOT NULL in create_tables.sql
 
     @property
     def ident(self) -> str:
@@ -57,7 +58,7 @@ def _parse(sql: str) -> dict[str, Table]:
                 continue
             match = _COLUMN.match(line)
             if match:
-                columns.append(Column(match.group(2), match.group(3), match.group(1) == '"'))
+                columns.append(Column(match.group(2), match.group(3), match.group(1) == '"', "NOT NULL" in line))
         index = {c.name: i for i, c in enumerate(columns)}
         tables[name] = Table(name, tuple(columns), primary_key, index)
     return tables

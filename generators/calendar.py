@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from contract.rules import FLOOR
 
 ONE_DAY = timedelta(days=1)
-FUTURE_BOOKING_DAYS = 120  # how far ahead scheduled appointments are booked
+FUTURE_BOOKING_DAYS = 215  # how far ahead anything is on the book: a six-month recall booked today, moved a bit
 
 
 def _observed(day: date) -> date:

@@ -1,9 +1,12 @@
-"""The census: who the practice's patients are, in which households, and how much each one visits.
+"""The census: who the practice's patients are, in which households, and how each one uses the practice.
 
-Everything that must hold exactly across the whole practice is decided here, once: the age mix
-(5% children, 70% adults, 25% seniors), the 60% of patients with insurance, the floor of patients the
-retention models need, and the per-patient numbers of appointments and procedures, which add up to
-exactly what was requested. The rest of a patient's life is simulated later from their own stream.
+Everything that must hold exactly across the whole practice is decided here, once: the age mix (5% children,
+70% adults, 25% seniors), the 60% of patients with insurance, the floor of patients the retention models need.
+Each patient also gets a life in the window (generators/visits.py): a recall patient seen every six months (or
+every three to four, on perio maintenance), an occasional patient who comes for emergencies, or nobody seen in
+the window; new patients arrive throughout it, some patients lapse. The number of recall patients is what sizes
+the practice to the requested appointments: recall patients are added until the expected appointments reach it.
+The rest of a patient's life is simulated later from their own stream.
 """
 
 from __future__ import annotations
@@ -11,25 +14,30 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from generators.allocate import allocate
+from generators import visits
 from generators.rng import stream
 
 CHILD_SHARE, SENIOR_SHARE = 0.05, 0.25
 INSURED_SHARE = 0.60
 COUPLE_RATE = 0.38
 DUAL_COVERAGE_RATE = 0.15
-# PatStatus: 0 patient, 1 non-patient, 2 inactive, 3 archived, 4 deceased
-STATUS_WEIGHTS = {0: 0.86, 2: 0.08, 1: 0.02, 3: 0.025, 4: 0.015}
+# PatStatus (OpenDental's PatientStatus): 0 patient, 1 non-patient, 2 inactive, 3 archived, 4 deleted, 5 deceased
+PATIENT, NONPATIENT, INACTIVE, ARCHIVED, DELETED, DECEASED = 0, 1, 2, 3, 4, 5
+STATUS_WEIGHTS = {0: 0.86, 2: 0.08, 1: 0.02, 3: 0.02, 5: 0.015, 4: 0.005}
 # Position: 0 single, 1 married, 2 child, 3 widowed, 4 divorced
 SINGLE, MARRIED, CHILD, WIDOWED, DIVORCED = 0, 1, 2, 3, 4
 # Patients the retention marts need: status 0/2, not married (contract G-09 asks for at least 1,000).
 RETENTION_FLOOR = 1_100
-VISIT_WEIGHT = {0: 1.0, 2: 0.3, 3: 0.05, 4: 0.4, 1: 0.0}
-FUTURE_BOOKING_RATE = 0.30  # active patients with their next visit already booked
-COMPLETION_RATE = 0.75  # past appointments that were kept
 STANDARD_FEE_RATE = 0.80  # procedures charged exactly the usual fee
 AGE_GROUPS = ("child", "adult", "senior")
+PROFILES = ("none", "regular", "sporadic")
+NEW_PATIENTS_PER_YEAR = 0.8  # new patients a year, per established recall patient (attrition and some growth)
+OCCASIONAL_PER_REGULAR = 1.3  # patients seen now and then, per established recall patient
+NEW_STAY = 0.78  # new patients who become recall patients (the others come once or twice)
+PERIO_RATE = {"child": 0.0, "adult": 0.30, "senior": 0.42}  # on perio maintenance instead of prophylaxis
+SEEN_SHARE = {2: 0.7, 3: 0.25, 5: 0.6}  # inactive, archived and deceased patients seen in the window before they left
 
 
 @dataclass(slots=True)
@@ -41,13 +49,10 @@ class Person:
     position: int
     status: int
     is_head: bool
-    activity: float = 0.0
     new_patient: bool = False
-    appointments: int = 0
-    procedures: int = 0
-    booked_ahead: bool = False  # the last appointment lies after the as-of date
-    kept: int = 0  # past appointments completed
-    standard_fees: int = 0  # procedures at exactly the usual fee
+    appointments: int = 0  # the most appointment rows the patient's life can give (for the id plan)
+    procedures: int = 0  # the most procedure rows
+    life: visits.Life | None = None
 
 
 @dataclass(slots=True)
@@ -119,16 +124,23 @@ class Census:
         self.gender = bytearray()
         self.position = bytearray()
         self.status = bytearray()
-        self.activity = array("d")
+        self.profile = bytearray()  # index into PROFILES
         self.new_patient = bytearray()
-        self.appointments = array("i")
+        self.perio = bytearray()
+        self.start = array("i")  # days after `origin`: the first visit in the window, or the rhythm's first due date
+        self.stop = array("i")  # days after `origin` when the patient stopped coming; -1: still comes
+        self.appointments = array("i")  # bounds, see Person
         self.procedures = array("i")
-        self.booked_ahead = bytearray()
-        self.kept = array("i")
-        self.standard_fees = array("i")
+        self.origin = date(2000, 1, 1)  # the window's first day
+        self.expected_rows = 0.0  # appointment rows the lives are expected to give (what sized the practice)
 
     def __len__(self) -> int:
         return len(self.insured)
+
+    def seen(self) -> int:
+        """Patients with visits in the window."""
+        none = PROFILES.index("none")
+        return sum(1 for p in self.profile if p != none)
 
     @property
     def people(self) -> int:
@@ -146,11 +158,16 @@ class Census:
         return Household(h, [self._person(k, h, k == start) for k in range(start, self.starts[h + 1])],
                          insured=bool(self.insured[h]), dual=bool(self.dual[h]))
 
+    def life(self, k: int) -> visits.Life:
+        stop = self.stop[k]
+        return visits.Life(PROFILES[self.profile[k]], self.origin + timedelta(days=self.start[k]),
+                           None if stop < 0 else self.origin + timedelta(days=stop), bool(self.new_patient[k]),
+                           bool(self.perio[k]), AGE_GROUPS[self.age[k]])
+
     def _person(self, k: int, h: int, head: bool) -> Person:
         return Person(k + 1, h, AGE_GROUPS[self.age[k]], self.gender[k], self.position[k], self.status[k], head,
-                      activity=self.activity[k], new_patient=bool(self.new_patient[k]),
-                      appointments=self.appointments[k], procedures=self.procedures[k],
-                      booked_ahead=bool(self.booked_ahead[k]), kept=self.kept[k], standard_fees=self.standard_fees[k])
+                      new_patient=bool(self.new_patient[k]), appointments=self.appointments[k],
+                      procedures=self.procedures[k], life=self.life(k))
 
 
 def _eligible(status: int, position: int) -> bool:
@@ -181,6 +198,8 @@ def _choose_insured(c: Census, n: int, rng) -> None:
     insured = 0
     for h in range(len(c)):
         first, size = c.starts[h], c.starts[h + 1] - c.starts[h]
+        if c.status[first] == DELETED:  # a deleted patient subscribes to no plan
+            continue
         if insured + size <= target:
             c.insured[h] = 1
             insured += size
@@ -188,16 +207,19 @@ def _choose_insured(c: Census, n: int, rng) -> None:
             c.dual[h] = couple and rng.random() < DUAL_COVERAGE_RATE
 
 
-def build(n: int, appointments: int, procedures: int, years_in_window: float, seed: int) -> Census:
+def build(n: int, appointments: int, start: date, as_of: date, seed: int) -> Census:
     rng = stream(seed, "census")
     c = Census()
+    c.origin = start
     statuses, status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     for groups in _households(n, rng):
         couple = len(groups) >= 2 and groups[1] != "child"
         for k, group in enumerate(groups):
             status = 0 if group == "child" else rng.choices(statuses, status_weights)[0]
-            if status == 4 and group != "senior":
-                status = 2
+            if status == DECEASED and group != "senior":
+                status = INACTIVE
+            if status == DELETED and (len(groups) > 1 or group == "child"):
+                status = INACTIVE  # OpenDental deletes only a patient of their own with nothing on file
             gender = (k % 2 if rng.random() < 0.5 else 1 - k % 2) if couple and k < 2 else rng.randrange(2)
             c.age.append(AGE_GROUPS.index(group))
             c.gender.append(gender)
@@ -206,50 +228,62 @@ def build(n: int, appointments: int, procedures: int, years_in_window: float, se
         c.starts.append(len(c.age))
         c.insured.append(0)
         c.dual.append(0)
-    people = c.people
     _enforce_retention_floor(c)
     _choose_insured(c, n, rng)
-
-    new_share = min(0.5, 0.09 * years_in_window)
-    for k in range(people):
-        status = c.status[k]
-        activity = VISIT_WEIGHT[status] * (rng.gammavariate(2.0, 0.5) + 0.2)
-        new = status == 0 and rng.random() < new_share
-        c.activity.append(activity + 0.5 if new else activity)  # a first visit, then the usual follow-ups
-        c.new_patient.append(new)
-    _allocate_visits(c, appointments, procedures)
-    for k in range(people):
-        n_visits = c.appointments[k]
-        c.booked_ahead.append(c.status[k] == 0 and rng.random() < FUTURE_BOOKING_RATE and (
-            n_visits > 1 or (n_visits == 1 and not c.new_patient[k])))
-    _allocate_rates(c)
+    _choose_lives(c, appointments, as_of, rng)
     return c
 
 
-def _allocate_visits(c: Census, appointments: int, procedures: int) -> None:
-    active = [s == 0 for s in c.status]
-    floor = [1 if a else 0 for a in active] if appointments >= sum(active) else None
-    c.appointments = array("i", allocate(appointments, c.activity, floor))
-    for k, visits in enumerate(c.appointments):
-        if visits == 0:
-            c.new_patient[k] = 0  # nobody's first visit without a visit
-    weights = [a * v for a, v in zip(c.activity, c.appointments)]
-    c.procedures = array("i", allocate(procedures, weights, c.appointments))
+def _choose_lives(c: Census, appointments: int, as_of: date, rng) -> None:
+    """Each patient's life in the window, until the expected appointments reach the requested number.
+
+    Patients who have left (inactive, archived, deceased) were recall patients until they left. Then active
+    patients are taken in random order: each established recall patient brings with them the new patients a
+    practice of that size gains over the window (most of whom stay on recall) and a few occasional patients, so
+    the mix stays that of a real practice whatever its size; everyone else is on the books but not seen in the
+    window. Children follow their households' parents only as far as the draw goes (each is a patient of their
+    own)."""
+    window = (as_of - c.origin).days
+    years = window / 365.25
+    expected = 0.0
+    pool = []
+    for k in range(c.people):
+        c.profile.append(PROFILES.index("none"))
+        c.new_patient.append(0)
+        c.perio.append(rng.random() < PERIO_RATE[AGE_GROUPS[c.age[k]]])
+        c.start.append(0)
+        c.stop.append(-1)
+        status = c.status[k]
+        if status == 0:
+            pool.append(k)
+        elif status in SEEN_SHARE and rng.random() < SEEN_SHARE[status]:
+            c.profile[k] = PROFILES.index("regular")
+            c.start[k] = rng.randrange(min(window, visits.HYGIENE_INTERVAL))
+            c.stop[k] = min(window - 1, c.start[k] + int(rng.random() * window * 0.6))
+            expected += visits.expected_rows(c.life(k), as_of)
+    rng.shuffle(pool)
+    new_credit = occasional_credit = 0.0
+    for k in pool:
+        if expected >= appointments:
+            break
+        if new_credit >= 1:
+            new_credit -= 1
+            c.new_patient[k] = 1
+            c.start[k] = rng.randrange(window)
+            c.profile[k] = PROFILES.index("regular" if rng.random() < NEW_STAY else "sporadic")
+        elif occasional_credit >= 1:
+            occasional_credit -= 1
+            c.profile[k], c.start[k] = PROFILES.index("sporadic"), rng.randrange(window)
+        else:
+            c.profile[k] = PROFILES.index("regular")
+            c.start[k] = rng.randrange(min(window, visits.HYGIENE_INTERVAL))  # their rhythm runs through the window
+            new_credit += NEW_PATIENTS_PER_YEAR * years
+            occasional_credit += OCCASIONAL_PER_REGULAR
+        expected += visits.expected_rows(c.life(k), as_of)
+    c.expected_rows = expected
+    c.appointments = array("i", (visits.max_rows(c.life(k), as_of) for k in range(c.people)))
+    c.procedures = array("i", (PROCEDURES_PER_ROW * a + CHARTED_AT_FIRST_EXAM for a in c.appointments))
 
 
-def _allocate_rates(c: Census) -> None:
-    """Exact shares over the whole practice: kept appointments and standard fees per patient.
-
-    Drawing each visit or fee independently would leave small practices off the rates by chance; a
-    quota per patient, in proportion to what they have, lands on them exactly. A new patient's first
-    visit always took place.
-    """
-    past = [v - b for v, b in zip(c.appointments, c.booked_ahead)]
-    first_visits = [1 if new and n > 0 else 0 for new, n in zip(c.new_patient, past)]
-    target = round(COMPLETION_RATE * sum(past))
-    if target >= sum(first_visits):
-        kept = allocate(target, [n - f for n, f in zip(past, first_visits)], first_visits)
-    else:
-        kept = first_visits
-    c.kept = array("i", kept)
-    c.standard_fees = array("i", allocate(round(STANDARD_FEE_RATE * sum(c.procedures)), c.procedures))
+PROCEDURES_PER_ROW = 12  # the most procedures one appointment row gives (its own, an unaccepted case, a copy)
+CHARTED_AT_FIRST_EXAM = 24  # existing work and conditions charted at a first exam, and work planned but not booked

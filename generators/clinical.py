@@ -1,18 +1,22 @@
-"""Phase 4, clinical: each patient's appointments and procedures, procedure notes and recalls.
+"""Phase 4, clinical: each patient's appointments and procedures, and the procedure notes.
 
-A patient's appointments are spread over their part of the window and booked on days their providers
-work. Past appointments are completed, broken or no-shows; the last one may be booked ahead. Completed
-visits carry completed procedures; the rest stay treatment-planned, as does work diagnosed but not
-yet scheduled.
+generators/visits.py decides which visits a patient has, for when, and how each one ends; here each is booked
+on a day its providers work, given a time, a length as the office books it (appointment.Pattern, one character
+per five minutes) and its procedures: a recall visit carries the dentist's exam, the cleaning and the films that
+are due; a new patient's first visit a comprehensive exam, films and a cleaning, with the work they already have
+charted (existing current or other, conditions); treatment found at an exam is presented and, when accepted, done
+at the treatment visits that follow (some through a planned appointment first); the rest stays treatment-planned.
+Surgery the practice's own oral surgeon cannot take is referred out; now and then a planned procedure entered by
+mistake is deleted.
 """
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from generators import calendar, treatment
+from generators import calendar, treatment, visits
 from generators.context import Context
 from generators.fees import UCR_SCHEDULE, fee_cents
 from generators.patients import Patient
@@ -22,19 +26,28 @@ from generators.rng import stream, weighted
 from generators.staff import Provider
 from generators.story import Story
 
-COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5
-TREATMENT_PLANNED, COMPLETED = 1, 2
-PROCNOTE_RATE = 0.75
-# How a past appointment ends when it is not completed: broken (cancelled late) or a no-show.
-MISSED_STATUSES = {BROKEN: 0.6, UNSCHEDULED: 0.4}
-VISIT_KINDS = {"hygiene": 0.55, "treatment": 0.35, "emergency": 0.10}
-EXTRA_PROCEDURE_WEIGHT = {"new": 3.0, "hygiene": 2.0, "treatment": 1.5, "emergency": 0.5, "plan": 1.0}
+SCHEDULED, COMPLETE, UNSCHEDULED, BROKEN, PLANNED = 1, 2, 3, 5, 6  # AptStatus
+# ProcStatus: treatment planned, complete, existing current and other provider, referred out, deleted, condition
+TREATMENT_PLANNED, COMPLETED, EXISTING_CURRENT, EXISTING_OTHER, REFERRED, DELETED, CONDITION = 1, 2, 3, 4, 5, 6, 7
+# How a visit of visits.py ends, as OpenDental records it: a no-show goes to the Unscheduled List to be
+# rescheduled; a late cancellation is a broken appointment (the reading of the dbt project, contract §7).
+STATUS_OF = {"kept": COMPLETE, "ahead": SCHEDULED, "no-show": UNSCHEDULED, "cancelled": BROKEN, "planned": PLANNED}
+PROCNOTE_RATE = 0.9  # completed procedures with a clinical note (the rest are covered by the visit's other notes)
+STANDARD_FEE_RATE = 0.80  # procedures charged exactly the usual fee (the seed's rule); the rest within 1-10%
+DELETED_RATE = 0.06  # planned procedures entered twice by mistake, the copy deleted
+FOLLOW_UP = "D0140"  # the check at the second visit of a one-procedure case
+VISIT_PROCEDURES_PER_ROW = 2.0  # procedures of the visits themselves, per appointment row (measured)
+MAX_CHARTED = 20  # existing work charted at one exam, at most (generators/census.py bounds procedures by it)
+CONDITION_RATE = 0.35  # a patient with a condition noted at that exam (watched decay, a cracked cusp, ...)
+OTHER_PROVIDER = {True: 0.6, False: 0.15}  # existing work done elsewhere (EO) rather than by this office (EC),
+# for new and for established patients
 
-# (AppointmentTypeNum, name, minutes, codes) - names from the contract's closed list.
+# (AppointmentTypeNum, name, minutes, codes) - names from the contract's closed list. Appointments use only types
+# whose names the marts accept as well; 0 'None' and the others stay for the types table and its history.
 APPOINTMENT_TYPES = (
     (0, "None", 30, ""),
     (1, "Adult Cleaning (Existing Patient)", 60, "D0120,D1110,D0274"),
-    (2, "Child Cleaning (Existing Patient)", 40, "D0120,D1120,D1208"),
+    (2, "Child Cleaning (Existing Patient)", 40, "D0120,D1120,D1206"),
     (3, "Adult Cleaning (New Patient)", 80, "D0150,D0210,D1110"),
     (4, "Child Cleaning (New Patient)", 50, "D0150,D0272,D1120"),
     (5, "30 Minute Appt", 30, ""),
@@ -42,10 +55,15 @@ APPOINTMENT_TYPES = (
     (7, "Crown Prep", 90, "D2740,D2950"),
     (8, "WebSched New Patient Default", 60, "D0150,D0274,D1110"),
     (9, "Implant Consult", 40, "D0140,D0330"),
-    (10, "Prophy Child New", 50, "D0150,D1120,D1208"),
+    (10, "Prophy Child New", 50, "D0150,D1120,D1206"),
     (11, "Adult Recare", 60, "D0120,D1110"),
     (12, "Comp, FMX, 4BWX", 90, "D0150,D0210,D0274"),
 )
+LONG_TREATMENT_TYPE = 0  # untyped: treatment visits longer than 30 minutes
+SHORT_TREATMENT_TYPE = 5
+# Chair time as the office books it, by visit kind (minutes); treatment visits take their procedures' time.
+VISIT_MINUTES = {("hygiene", False): 60, ("hygiene", True): 40, ("new", False): 80, ("new", True): 50,
+                 ("emergency", False): 30, ("emergency", True): 30}
 
 
 @dataclass(slots=True)
@@ -59,6 +77,7 @@ class Procedure:
     apt_num: int
     entered: datetime
     site: tuple[str, str] = ("", "")  # (ToothNum, Surf), drawn when the procedurelog row is written
+    planned_apt: int = 0  # the planned appointment it belongs to (procedurelog.PlannedAptNum)
 
 
 @dataclass(slots=True)
@@ -73,6 +92,10 @@ class Visit:
     booked: datetime | None = None  # when the appointment was made
     procedures: list[Procedure] = field(default_factory=list)
     end: datetime | None = None
+    pattern: str = ""  # appointment.Pattern: one character per 5 minutes
+    next_apt: int = 0  # the planned appointment this one was scheduled from (appointment.NextAptNum)
+    rebooks: int = 0  # the AptNum of the lost visit this one rebooks
+    booked_at_checkout: bool = False
 
     @property
     def day(self) -> date:
@@ -87,7 +110,7 @@ def bounds(household) -> dict[str, int]:
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
     for story in stories:
-        story.visits, story.unscheduled = simulate(ctx, story.patient)
+        story.visits, story.unscheduled, story.presented = simulate(ctx, story.patient)
         emit(ctx, story.patient, story.visits, story.unscheduled)
 
 
@@ -95,42 +118,38 @@ def emit_reference(ctx: Context) -> None:
     for order, (num, name, minutes, codes) in enumerate(APPOINTMENT_TYPES):
         ctx.sinks["appointmenttype"].add(
             AppointmentTypeNum=num, AppointmentTypeName=name, AppointmentTypeColor=0x80C0FF - num * 4096,
-            ItemOrder=order, IsHidden=False, Pattern=_pattern(minutes, hygiene=num in (1, 2, 11)), CodeStr=codes,
+            ItemOrder=order, IsHidden=False, Pattern=pattern(minutes, hygiene=num in (1, 2, 11)), CodeStr=codes,
             CodeStrRequired="", RequiredProcCodesNeeded=0, BlockoutTypes="",
         )
 
 
-def _pattern(minutes: int, hygiene: bool) -> str:
-    """OpenDental time pattern, one character per 10 minutes ('/' assistant or hygienist, 'X' doctor)."""
-    slots = max(2, round(minutes / 10))
+def pattern(minutes: int, hygiene: bool) -> str:
+    """OpenDental's time pattern, one character per 5 minutes (its default time increment): '/' for the
+    assistant or hygienist, 'X' for the dentist (the exam near the end of a cleaning)."""
+    slots = max(2, round(minutes / 5))
     if hygiene:
-        return "/" * (slots - 2) + "XX"
+        return "/" * (slots - 3) + "XX/"
     return "/" + "X" * (slots - 2) + "/"
 
 
-def _visit_type(kind: str, child: bool, codes: list[str], rng) -> int:
+def _visit_type(kind: str, child: bool, minutes: int, codes: list[str], rng) -> int:
     if kind == "new":
-        if child:
-            return rng.choice([4, 10])
-        return rng.choice([12, 3, 8])
+        return rng.choice([4, 10]) if child else 12
     if kind == "hygiene":
-        return 2 if child else rng.choice([1, 11])
+        return 2 if child else 11
     if kind == "emergency":
         return 6
-    if codes[0] in ("D2740", "D2750", "D2790", "D2954"):
-        return 7
-    if codes[0].startswith("D6") or codes[0] == "D9310":
+    if codes and (codes[0].startswith("D6") or codes[0] == "D9310"):
         return 9
-    return 5 if treatment.code(codes[0]).minutes <= 40 else 0
+    return SHORT_TREATMENT_TYPE if minutes <= 30 else LONG_TREATMENT_TYPE
 
 
-# Visit dates and dentist columns come from a Kronecker (golden-ratio) sequence indexed by AptNum rather
-# than from independent draws: every day and every dentist then gets almost exactly its share of the
-# appointments, so a large practice never piles 100 visits onto one provider-day (contract
-# D-appointment-06), and chunks stay independent because AptNum is planned (idplan.py).
-GOLDEN = 0.6180339887498949  # frac of the golden ratio: consecutive ids land far apart
-ROOT2 = 0.4142135623730951  # frac of sqrt(2): an independent second coordinate (the dentist)
-ROOT3 = 0.7320508075688772  # frac of sqrt(3): a third (the day of the week a moved visit takes)
+# Visit days and dentist columns come from a Kronecker (golden-ratio) sequence indexed by AptNum rather than
+# from independent draws: every day and every dentist then gets almost exactly its share of the visits, so days
+# stay evenly full, and chunks stay independent because AptNum is planned (idplan.py).
+ROOT2 = 0.4142135623730951  # frac of sqrt(2): the dentist column
+ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit takes
+ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
 
 
 def _spread(index: int, seed: int, step: float) -> float:
@@ -140,170 +159,200 @@ def _spread(index: int, seed: int, step: float) -> float:
 class _Scheduler:
     """Finds a day, providers and a time for a visit."""
 
-    def __init__(self, ctx: Context, patient: Patient, rng):
+    def __init__(self, ctx: Context, patient: Patient):
         self.staff = ctx.staff
         self.seed = ctx.seed
         self.open_days = ctx.window.open_days
         self.patient = patient
-        self.rng = rng
         self.taken: set[date] = set()  # one visit a day per patient
 
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
 
-    def target(self, apt_num: int, lo: date, hi: date) -> date:
-        """The open day this appointment's place in the sequence falls on, between lo and hi."""
-        days = self.open_days
-        first, last = bisect.bisect_left(days, lo), bisect.bisect_right(days, hi)
-        if first >= last:
-            return lo
-        return days[first + int(_spread(apt_num, self.seed, GOLDEN) * (last - first))]
-
-    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool):
+    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
         """`target` when the visit can be seen then; else one of the days it can in the week either side
-        (spread by AptNum, so that a surgeon working three days a week gets a third of the surgery on each
-        rather than all of it on his first day after a gap); else the nearest day further out. None if none."""
+        (spread by AptNum); else the nearest day further out. None if none."""
         role = "specialist" if surgical else "dentist"
+        needs_hygienist = kind in ("hygiene", "new")
 
         def free(day: date) -> bool:
             return (lo <= day <= hi and day not in self.taken and bool(self.working(role, day))
-                    and (kind != "hygiene" or bool(self.working("hygienist", day))))
+                    and (not needs_hygienist or bool(self.working("hygienist", day))))
 
         if free(target):
             day = target
-        else:  # a day of the week either side, else further out
+        else:
             near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if free(d)]
             day = near[int(_spread(apt_num, self.seed, ROOT3) * len(near))] if near else None
-            further = (target + timedelta(days=k) for k in (*range(8, 21), *range(-8, -21, -1)))
-            day = day or next((d for d in further if free(d)), None)
+            if day is None:
+                further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
+                day = next((d for d in further if free(d)), None)
         if day is not None:
             self.taken.add(day)
         return day
 
     def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
-        column = _spread(apt_num, self.seed, ROOT2)
         if surgical:
             surgeons = self.working("specialist", day)
-            return surgeons[int(column * len(surgeons))].prov_num, None
+            return surgeons[int(_spread(apt_num, self.seed, ROOT2) * len(surgeons))].prov_num, None
         dentists = self.working("dentist", day)
-        dentist = dentists[int(column * len(dentists))].prov_num  # a group practice: whoever's column is free
+        own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
+        dentist = (own or [dentists[int(_spread(apt_num, self.seed, ROOT2) * len(dentists))]])[0].prov_num
         if kind not in ("hygiene", "new"):
             return dentist, None
         hygienists = self.working("hygienist", day)
-        if not hygienists:
-            return dentist, None
-        own = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
-        return dentist, (own or [self.rng.choice(hygienists)])[0].prov_num
+        mine = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
+        return dentist, (mine or [hygienists[int(_spread(apt_num, self.seed, ROOT5) * len(hygienists))]])[0].prov_num
 
-    def start_time(self, day: date) -> datetime:
+    def start_time(self, day: date, minutes: int, rng) -> datetime:
         first, last = self.staff.opening_minutes
-        return calendar.at(day, first + 10 * self.rng.randrange((last - first) // 10 + 1))
+        latest = max(first, last + 40 - minutes)  # the last start of the day leaves room for the visit
+        return calendar.at(day, first + 10 * rng.randrange((latest - first) // 10 + 1))
 
 
-def _past_range(ctx: Context, patient: Patient) -> tuple[date, date]:
-    """The days a patient's past visits may fall on."""
-    window = ctx.window
-    hi = window.last_day
-    lo = max(window.start, min(patient.birthdate + timedelta(days=365), hi))  # nobody visits before age one
-    share = {2: 0.5, 3: 0.25, 4: 0.6}.get(patient.person.status, 1.0)  # inactive patients stopped coming
-    return lo, lo + timedelta(days=int((hi - lo).days * share))
-
-
-def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure]]:
-    """Appointments and procedures of one patient (rows are written by `emit`)."""
+def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure], list]:
+    """Appointments and procedures of one patient (rows are written by `emit`), and the treatment presented at
+    each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py)."""
     person = patient.person
-    if person.appointments == 0:
-        return [], []
-    rng = stream(ctx.seed, "clinical", person.pat_num)
-    child = person.age_group == "child"
     window = ctx.window
-    booked_ahead = person.booked_ahead
-    past_count = person.appointments - (1 if booked_ahead else 0)
-    scheduler = _Scheduler(ctx, patient, rng)
-    standard = set(rng.sample(range(person.procedures), person.standard_fees))
-    fees = iter(k in standard for k in range(person.procedures))  # which procedures carry the usual fee
-    apt_nums = ctx.ids.reserve("appointment", person.appointments)
-
-    # (AptNum, target day, future): past visits in date order, then the one booked ahead
-    lo, hi = _past_range(ctx, patient)
-    slots = sorted(((n, scheduler.target(n, lo, hi), False) for n in apt_nums[:past_count]), key=lambda s: s[1])
-    if booked_ahead:
-        first_future = window.as_of + timedelta(days=1)
-        slots.append((apt_nums[-1], scheduler.target(apt_nums[-1], first_future, window.booking_horizon), True))
-    plans: list[tuple[str, list[str]]] = []
-    for k, (_, _, future) in enumerate(slots):
-        if future:
-            kind = "hygiene" if rng.random() < 0.6 else "treatment"
-        else:
-            kind = "new" if k == 0 and person.new_patient else weighted(rng, VISIT_KINDS)
-        plans.append((kind, _codes_for(kind, child, patient.perio, rng)))
-
-    counts = _procedure_counts(person.procedures, [p[0] for p in plans], person.status == 0, rng)
-    first = 1 if person.new_patient and past_count else 0
-    kept = set(range(first)) | set(rng.sample(range(first, past_count), person.kept - first))
-    visits: list[Visit] = []
-    for k, ((apt_num, target, future), (kind, codes), count) in enumerate(zip(slots, plans, counts)):
-        surgical = kind == "treatment" and treatment.is_surgical(codes)
-        span = (window.as_of + timedelta(days=1), window.booking_horizon) if future else (lo, hi)
-        day = scheduler.book(apt_num, target, *span, kind, surgical)
-        if day is None:  # nobody works near that date: book with a dentist instead
-            surgical = False
-            day = scheduler.book(apt_num, target, *span, kind, False) or target
-        prov, hyg = scheduler.providers(apt_num, day, kind, surgical)
-        if future:
-            status = SCHEDULED
-        elif k in kept:
-            status = COMPLETE
-        else:
-            status = weighted(rng, MISSED_STATUSES)
-        visit = Visit(apt_num, kind, status, scheduler.start_time(day), prov, hyg, _visit_type(kind, child, codes, rng))
-        visit.booked = _booked_at(ctx, visit, rng)
-        visit.procedures = _procedures(ctx, visit, treatment.fill(codes, count, rng), fees, rng)
-        visits.append(visit)
-    visits.sort(key=lambda v: v.start)
-    unscheduled = _unscheduled_plan(ctx, visits, counts[len(plans):], child, fees, rng)
-    past = [v for v in visits if v.status != SCHEDULED]
-    completed = [v for v in past if v.status == COMPLETE]
+    life = _from_age_one(person.life, patient.birthdate)
+    rng = stream(ctx.seed, "clinical", person.pat_num)
+    plan = visits.plan(life, window.as_of, rng)
+    if not plan.slots:
+        return [], [], []
+    child = person.age_group == "child"
+    chart = treatment.Chart()
+    apt_nums = ctx.ids.reserve("appointment", len(plan.slots))
+    scheduler = _Scheduler(ctx, patient)
+    cases = [_case_codes(ctx, plan, case, life, child, rng) for case in plan.cases]
+    made: list[Visit | None] = [None] * len(plan.slots)
+    by_case: list[list[Procedure]] = [[] for _ in plan.cases]
+    unscheduled: list[Procedure] = []
+    for index in sorted(range(len(plan.slots)), key=lambda i: plan.slots[i].target):
+        slot = plan.slots[index]
+        if slot.case >= 0 and cases[slot.case][2]:
+            continue  # referred out: no visit here (see _unaccepted)
+        codes, surgical = _slot_codes(slot, cases, child, life.perio, chart, rng)
+        exam = made[plan.cases[slot.case].found_at] if slot.case >= 0 else None
+        visit = _book(ctx, scheduler, apt_nums[index], slot, codes, surgical, child, made, exam, rng)
+        made[index] = visit
+        if visit.status in (COMPLETE, SCHEDULED):
+            visit.procedures = _procedures(ctx, visit, codes, rng)
+            if slot.case >= 0:
+                by_case[slot.case] += visit.procedures
+    result = [v for v in made if v is not None]
+    _attach_planned(plan, made, cases)
+    unscheduled += _unaccepted(ctx, plan, made, cases, by_case, rng)
+    unscheduled += _first_exam_chart(ctx, patient, result, rng)
+    unscheduled += _deleted(ctx, unscheduled, rng)
+    result.sort(key=lambda v: v.start)
+    completed = [v for v in result if v.status == COMPLETE]
+    past = [v for v in result if v.status not in (SCHEDULED, PLANNED)]
     if patient.first_visit is None and (completed or past):
         patient.first_visit = (completed or past)[0].day  # the first visit that happened, else the first booked
-    if patient.created is None and patient.first_visit:
-        patient.created = calendar.at(patient.first_visit, 7 * 60 + rng.randrange(60)) - timedelta(
-            days=rng.randrange(1, 21))
-    return visits, unscheduled
+    if patient.created is None:
+        first = patient.first_visit or result[0].day
+        patient.created = min(calendar.at(first, 7 * 60 + rng.randrange(60)) - timedelta(days=rng.randrange(1, 21)),
+                              result[0].booked or calendar.at(first, 7 * 60))
+    presented = [(made[case.found_at], by_case[n]) for n, case in enumerate(plan.cases)
+                 if by_case[n] and made[case.found_at] is not None and made[case.found_at].status == COMPLETE]
+    return result, unscheduled, presented
 
 
-def _codes_for(kind: str, child: bool, perio: bool, rng) -> list[str]:
-    if kind == "new":
-        return treatment.new_patient_codes(child, perio)
-    if kind == "hygiene":
-        return treatment.hygiene_codes(child, perio, rng)
-    if kind == "emergency":
-        return treatment.emergency_codes(rng)
+def _from_age_one(life: visits.Life, birthdate: date) -> visits.Life:
+    """Nobody visits before their first birthday: a young child's life starts then (or not in the window)."""
+    first = birthdate + timedelta(days=366)
+    if life.start >= first:
+        return life
+    if life.stop is not None and life.stop <= first:
+        return replace(life, profile="none")
+    return replace(life, start=first)
+
+
+def _case_codes(ctx: Context, plan: visits.Plan, case: visits.Case, life: visits.Life, child: bool,
+                rng) -> tuple[list[list[str]], bool, bool]:
+    """The codes of each visit of a case, whether the oral surgeon does it, and whether it is referred out."""
+    exam = plan.slots[case.found_at]
+    if exam.kind == "emergency":
+        codes = treatment.emergency_follow_up(rng)
+        return treatment.split(codes, case.visits), False, False
+    if exam.kind == "new" and life.perio and not child:
+        return treatment.split(list(treatment.PERIO_THERAPY), 2), False, False
     surgical = not child and rng.random() < treatment.SURGERY_SHARE
-    return treatment.treatment_codes(child, surgical, rng)
+    codes = treatment.treatment_codes(child, surgical, rng)
+    referred = surgical and not ctx.staff.by_role("specialist")
+    return treatment.split(codes, case.visits if len(codes) > 1 else 1), surgical and not referred, referred
 
 
-def _procedure_counts(total: int, kinds: list[str], active: bool, rng) -> list[int]:
-    """One procedure per visit, the rest spread by visit kind; a last slot holds unscheduled planned work."""
-    buckets = kinds + (["plan"] if active else [])
-    counts = [1] * len(kinds) + ([0] if active else [])
-    extras = total - len(kinds)
-    if extras > 0:
-        weights = [EXTRA_PROCEDURE_WEIGHT[k] for k in buckets]
-        for i in rng.choices(range(len(buckets)), weights=weights, k=extras):
-            counts[i] += 1
-    return counts
+def _slot_codes(slot: visits.Slot, cases, child: bool, perio: bool, chart: treatment.Chart,
+                rng) -> tuple[list[str], bool]:
+    day = slot.target
+    if slot.kind == "new":
+        return treatment.new_patient_codes(child, perio, day, chart, rng), False
+    if slot.kind == "hygiene":
+        return treatment.hygiene_codes(child, perio, day, chart, rng), False
+    if slot.kind == "emergency":
+        return treatment.emergency_codes(rng), False
+    steps, surgical, _ = cases[slot.case]
+    if slot.outcome == "planned":
+        return [c for step in steps for c in step], surgical
+    step = steps[slot.step] if slot.step < len(steps) else []
+    return step or [FOLLOW_UP], surgical  # a one-code case booked over two visits: the second is a check
 
 
-def _fee(code: ProcCode, standard: bool, rng) -> int:
+def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, codes: list[str], surgical: bool,
+          child: bool, made: list, exam: Visit | None, rng) -> Visit:
+    window = ctx.window
+    minutes = _minutes(slot.kind, child, codes)
+    status = STATUS_OF[slot.outcome]
+    if status == PLANNED:  # not on the schedule: dated when it was planned, at the exam
+        start = exam.start + timedelta(minutes=5 * len(exam.pattern))
+        type_num = _visit_type("treatment", child, minutes, codes, rng)
+        return Visit(apt_num, "treatment", PLANNED, start, exam.prov_num, None, type_num, booked=start,
+                     pattern=pattern(minutes, False))
+    ahead = status == SCHEDULED
+    lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if ahead else (window.start, window.last_day)
+    day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, surgical)
+    if day is None and surgical:  # nobody works near that date: booked with a dentist instead
+        surgical = False
+        day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, False)
+    day = day or min(max(slot.target, lo), hi)
+    prov, hyg = scheduler.providers(apt_num, day, slot.kind, surgical)
+    start = scheduler.start_time(day, minutes, rng)
+    during = made[slot.booked_during] if slot.booked_during >= 0 else None
+    if during is not None and during.start < calendar.at(day, 0):  # booked at that visit's checkout
+        booked = during.start + timedelta(minutes=5 * len(during.pattern) + rng.randrange(5, 20))
+    else:
+        booked = calendar.at(min(slot.booked, day - timedelta(days=1)), 8 * 60 + rng.randrange(9 * 60))
+    booked = min(booked, window.end_of_data - timedelta(hours=rng.randrange(1, 48)), start - timedelta(hours=1))
+    visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
+                  booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout)
+    if slot.planned >= 0 and made[slot.planned] is not None:
+        visit.next_apt = made[slot.planned].apt_num
+    if slot.rebooks >= 0 and made[slot.rebooks] is not None:
+        visit.rebooks = made[slot.rebooks].apt_num
+    return visit
+
+
+LONG_WORK = ("D6", "D7", "D5", "D4260", "D3")  # surgery, implants, dentures, endodontics: up to two hours
+
+
+def _minutes(kind: str, child: bool, codes: list[str]) -> int:
+    if kind == "treatment":
+        longest = 120 if any(c.startswith(LONG_WORK) for c in codes) else 90
+        return max(30, min(longest, 10 * round(sum(treatment.code(c).minutes for c in codes) / 10)))
+    return VISIT_MINUTES[(kind, child)]
+
+
+def _fee(code: ProcCode, rng) -> int:
     """The usual fee, or a fee overridden by 1% to 10% either way."""
     usual = fee_cents(UCR_SCHEDULE, code.code)
-    if standard:
+    if rng.random() < STANDARD_FEE_RATE:
         return usual
     return round(usual * (1 + rng.uniform(0.01, 0.10) * rng.choice([-1, 1])))
 
 
-def _procedures(ctx: Context, visit: Visit, codes: list[str], fees, rng) -> list[Procedure]:
+def _procedures(ctx: Context, visit: Visit, codes: list[str], rng) -> list[Procedure]:
     done = visit.status == COMPLETE
     procedures = []
     for code_text in codes:
@@ -311,44 +360,106 @@ def _procedures(ctx: Context, visit: Visit, codes: list[str], fees, rng) -> list
         prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else visit.prov_num
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
         procedures.append(Procedure(ctx.ids.next("procedurelog"), code, COMPLETED if done else TREATMENT_PLANNED,
-                                    visit.day, _fee(code, next(fees), rng), prov, visit.apt_num, entered))
+                                    visit.day, _fee(code, rng), prov, visit.apt_num, entered,
+                                    planned_apt=visit.next_apt))
     return procedures
 
 
-def _booked_at(ctx: Context, visit: Visit, rng) -> datetime:
-    """When the appointment was made: days to weeks ahead, never after the end of the data."""
-    booked = visit.start - timedelta(days=rng.randrange(1, 60), hours=rng.randrange(6))
-    return min(booked, ctx.window.end_of_data - timedelta(hours=rng.randrange(1, 48)))
+def _attach_planned(plan: visits.Plan, made: list, cases) -> None:
+    """A planned appointment lists the procedures of its case; once scheduled, those procedures are the
+    scheduled visits' (PlannedAptNum names the planned appointment on each)."""
+    for index, slot in enumerate(plan.slots):
+        if slot.outcome != "planned":
+            continue
+        planned = made[index]
+        if planned is None:
+            continue
+        done = [v for i, v in enumerate(made) if v is not None and plan.slots[i].planned == index and v.procedures]
+        planned.procedures = [p for v in done for p in v.procedures]
 
 
-def _unscheduled_plan(ctx, visits, rest: list[int], child: bool, fees, rng) -> list[Procedure]:
-    """Work diagnosed at the last completed visit that the patient has not booked yet."""
-    count = rest[0] if rest else 0
-    if count == 0:
+def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: list, rng) -> list[Procedure]:
+    """Treatment presented but not accepted (or accepted and planned, not yet scheduled): treatment-planned
+    procedures with no appointment; referred-out work is charted as referred."""
+    result = []
+    for number, case in enumerate(plan.cases):
+        exam = made[case.found_at]
+        if exam is None or exam.status != COMPLETE:
+            continue
+        steps, _, referred = cases[number]
+        planned = next((i for i, s in enumerate(plan.slots) if s.case == number and s.outcome == "planned"), -1)
+        scheduled = any(s.case == number and s.outcome in ("kept", "ahead") for s in plan.slots)
+        if case.accepted and scheduled and not referred:
+            continue
+        status = REFERRED if referred else TREATMENT_PLANNED
+        planned_apt = made[planned].apt_num if planned >= 0 and made[planned] is not None else 0
+        entered = exam.start + timedelta(minutes=45)
+        codes = [c for step in steps for c in step]
+        procs = [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), status, exam.day,
+                           _fee(treatment.code(c), rng), exam.prov_num, 0, entered, planned_apt=planned_apt)
+                 for c in codes]
+        if planned_apt:
+            made[planned].procedures = procs
+        by_case[number] += procs
+        result += procs
+    return result
+
+
+def charting_mean(procedures: int, expected_rows: float, seen: int) -> float:
+    """How much existing work a first exam charts on average, so that the procedures come to about the number
+    asked for (the visits' own procedures follow from the visits)."""
+    return max(0.0, min(MAX_CHARTED / 2, (procedures - VISIT_PROCEDURES_PER_ROW * expected_rows) / max(seen, 1)))
+
+
+def _poisson(mean: float, rng, cap: int) -> int:
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit and count < cap:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def _first_exam_chart(ctx: Context, patient: Patient, result: list[Visit], rng) -> list[Procedure]:
+    """At the patient's first exam of the window: the work they already have (done here before, or elsewhere) and
+    conditions to watch, charted with no fee."""
+    first = next((v for v in sorted(result, key=lambda v: v.start) if v.status == COMPLETE
+                  and v.kind in ("new", "hygiene", "emergency")), None)
+    if first is None:
         return []
-    completed = [v for v in visits if v.status == COMPLETE]
-    anchor = completed[-1] if completed else visits[0]
-    codes = treatment.fill(treatment.treatment_codes(child, False, rng), count, rng)
-    entered = anchor.start + timedelta(minutes=45)
-    return [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), TREATMENT_PLANNED, anchor.day,
-                      _fee(treatment.code(c), next(fees), rng), anchor.prov_num, 0, entered) for c in codes]
+    entered = first.start + timedelta(minutes=20)
+    elsewhere = OTHER_PROVIDER[patient.person.new_patient]
+    charted = []
+    for _ in range(_poisson(ctx.charting_mean, rng, MAX_CHARTED)):
+        code = treatment.code(weighted(rng, treatment.EXISTING_WORK))
+        charted.append((code, EXISTING_OTHER if rng.random() < elsewhere else EXISTING_CURRENT))
+    if rng.random() < CONDITION_RATE:
+        charted.append((treatment.code(weighted(rng, treatment.CONDITIONS)), CONDITION))
+    return [Procedure(ctx.ids.next("procedurelog"), code, status, first.day, 0, first.prov_num, 0, entered)
+            for code, status in charted]
 
 
-def emit(ctx: Context, patient: Patient, visits: list[Visit], unscheduled: list[Procedure]) -> None:
+def _deleted(ctx: Context, unscheduled: list[Procedure], rng) -> list[Procedure]:
+    """A planned procedure entered twice by mistake, the copy deleted the same day."""
+    planned = [p for p in unscheduled if p.status == TREATMENT_PLANNED]
+    return [Procedure(ctx.ids.next("procedurelog"), p.code, DELETED, p.day, p.fee, p.prov_num, 0,
+                      p.entered + timedelta(minutes=2)) for p in planned if rng.random() < DELETED_RATE]
+
+
+def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
     rng = stream(ctx.seed, "clinical-rows", patient.pat_num)
     front = ctx.staff.users_by_role("front")
     child = patient.person.age_group == "child"
     confirmed = def_num_of(CATEGORY_CONFIRMATION, "Confirmed")
     unconfirmed = def_num_of(CATEGORY_CONFIRMATION, "Unconfirmed")
-    for visit in visits:
-        minutes = max(20, min(120, sum(p.code.minutes for p in visit.procedures)))
+    for visit in visits_:
         booked = visit.booked
         arrived = seated = dismissed = None
         stamp = booked
+        minutes = 5 * len(visit.pattern)
         if visit.status == COMPLETE:
-            arrived = visit.start + timedelta(minutes=rng.randint(-15, 10))
-            seated = arrived + timedelta(minutes=rng.randint(0, 20))
-            dismissed = seated + timedelta(minutes=minutes + rng.randint(-5, 15))
+            arrived = visit.start + timedelta(minutes=rng.randint(-15, 5))
+            seated = max(arrived, visit.start - timedelta(minutes=5)) + timedelta(minutes=rng.randint(0, 10))
+            dismissed = seated + timedelta(minutes=round(minutes * rng.uniform(0.85, 1.15)))
             visit.end = dismissed
             stamp = dismissed + timedelta(minutes=rng.randint(1, 30))
             patient.touch(stamp)
@@ -357,26 +468,28 @@ def emit(ctx: Context, patient: Patient, visits: list[Visit], unscheduled: list[
             patient.touch(stamp)
         else:
             patient.touch(booked)
+        stamp = min(stamp, ctx.window.end_of_data)
+        on_list = visit.status == UNSCHEDULED  # OpenDental takes an appointment off its chair on the list
         ctx.sinks["appointment"].add(
-            AptNum=visit.apt_num, PatNum=patient.pat_num, AptStatus=visit.status,
-            Pattern=_pattern(minutes, hygiene=visit.prov_hyg is not None),
-            Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed, Op=_operatory(ctx, visit),
-            ProvNum=visit.prov_num, ProvHyg=visit.prov_hyg, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
+            AptNum=visit.apt_num, PatNum=patient.pat_num, AptStatus=visit.status, Pattern=visit.pattern,
+            Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed,
+            Op=0 if on_list or visit.status == PLANNED else _operatory(ctx, visit), ProvNum=visit.prov_num,
+            ProvHyg=visit.prov_hyg or 0, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
             ProcDescript=", ".join(p.code.abbr for p in visit.procedures), ClinicNum=0,
             IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived, DateTimeSeated=seated,
-            DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num,
+            DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num, NextAptNum=visit.next_apt,
             SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked,
         )
-        for proc in visit.procedures:
-            _emit_procedure(ctx, patient, proc, child, rng, done_at=dismissed)
+        if visit.status != PLANNED:
+            for proc in visit.procedures:
+                _emit_procedure(ctx, patient, proc, child, rng, done_at=dismissed)
     for proc in unscheduled:
         _emit_procedure(ctx, patient, proc, child, rng, done_at=None)
 
 
 def _operatory(ctx: Context, visit: Visit) -> int:
-    staff = ctx.staff
     owner = visit.prov_hyg or visit.prov_num
-    provider = next(p for p in staff.providers if p.prov_num == owner)
+    provider = ctx.staff.provider(owner)
     return provider.operatories[visit.apt_num % len(provider.operatories)] if provider.operatories else 0
 
 
@@ -392,6 +505,7 @@ def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool
         DateEntryC=proc.entered.date(), ClinicNum=0, BillingTypeOne=0, BillingTypeTwo=0,
         CodeNum=CODE_NUM[proc.code.code], UnitQty=1, DateTP=proc.entered.date(), DateTStamp=stamp, StatementNum=0,
         SecUserNumEntry=entry_user, SecDateEntry=proc.entered, DateComplete=proc.day if done else None,
+        PlannedAptNum=proc.planned_apt,
     )
     if done and done_at and rng.random() < PROCNOTE_RATE:
         note_at = min(done_at + timedelta(minutes=rng.randint(2, 45)), ctx.window.end_of_data)
@@ -429,3 +543,4 @@ CLINICAL_NOTES = {
 
 def _clinical_note(code: ProcCode, rng) -> str:
     return f"{code.code} {code.abbr}: {rng.choice(CLINICAL_NOTES.get(code.code[:2], CLINICAL_NOTES['D9']))}"
+

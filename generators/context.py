@@ -37,6 +37,7 @@ class Context:
     zip_codes: list = field(default_factory=list)
     referral_nums: list = field(default_factory=list)
     recall_keep_rate: float = 1.0
+    charting_mean: float = 0.0  # existing work charted at a patient's first exam of the window (clinical.py)
 
     @property
     def seed(self) -> int:

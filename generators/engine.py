@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from config import GeneratorConfig
 from contract import rules, tables
-from generators import census, insurance, pools, recall, staff
+from generators import census, clinical, insurance, pools, recall, staff
 from generators.calendar import Window
 from generators.context import Context
 from generators.idplan import IdPlan
@@ -81,8 +81,8 @@ def prepare(config: GeneratorConfig) -> Run:
         if hasattr(module, "emit_reference"):
             module.emit_reference(ctx)
 
-    years = window.days() / 365.25
-    people = census.build(config.num_patients, config.num_appointments, config.num_procedures, years, config.seed)
+    people = census.build(config.num_patients, config.num_appointments, window.start, window.as_of, config.seed)
+    ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
     chunks = _chunked(people)
     plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)
     return Run(ctx, people, chunks, plan)

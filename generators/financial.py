@@ -1,8 +1,11 @@
-"""Phase 5, financial: bill each completed visit, collect from insurance and patient, and age what is left.
+"""Phase 5, financial: bill each completed visit, collect from insurance and patient, as a well-run office does.
 
-For one patient, visit by visit: cash patients may get a discount; insured visits are claimed (see
-claims.py); the patient pays their portion at the visit, after insurance, or not yet. Missed
-appointments may carry a fee. What remains on the as-of date becomes the patient's balance and aging.
+For one patient, visit by visit: cash patients may get a discount and mostly pay at the front desk; insured
+visits are claimed (claims.py) and the patient pays the estimated portion at the visit and the rest once
+insurance has paid, on the next statement. A few accounts are not paid: after 120 days they go to a collection
+agency and are written off (adjustment type 690). Broken appointments may carry a fee. Treatment-planned work of
+insured patients carries the plans' estimates, and major work is pre-authorized first. The family's balance and
+aging on the as-of date are computed from the ledgers by patient_rows.py (OpenDental's aging).
 """
 
 from __future__ import annotations
@@ -10,23 +13,29 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from contract.rules import FLOOR
+from generators import claims
 from generators.claims import bill_visit, billable
-from generators.clinical import BROKEN, COMPLETE, Visit
+from generators.clinical import BROKEN, COMPLETE, COMPLETED, SCHEDULED, TREATMENT_PLANNED, Visit
 from generators.context import Context
 from generators.insurance import Coverage
 from generators.ledger import Charge, Ledger, next_open_day
 from generators.patients import Patient
-from generators.reference.definitions import PAYMENT_TYPES
+from generators.reference.definitions import COLLECTIONS_WRITE_OFF, PAYMENT_TYPES
 from generators.reference.procedure_codes import BY_CODE
 from generators.rng import stream, weighted
 from generators.story import Story
 
-PAY_TYPE_WEIGHTS = {71: 38, 391: 12, 70: 10, 69: 14, 412: 4, 417: 8, 574: 6, 634: 4, 676: 3, 681: 1}
+# How patients pay, as the dbt project's practice names its payment types (contract §7, FINDINGS class X).
+PAY_TYPE_WEIGHTS = {71: 40, 412: 12, 69: 15, 70: 10, 391: 8, 417: 3, 574: 3, 634: 4}
 assert set(PAY_TYPE_WEIGHTS) <= set(PAYMENT_TYPES)
-# Cash patients: pay at the visit, pay later, or owe it still.
-CASH_BEHAVIOUR = {"at_visit": 0.65, "later": 0.25, "owes": 0.10}
-INSURED_COPAY_AT_VISIT = 0.45
-PAYS_AFTER_INSURANCE = 0.85
+# Cash patients: pay at the visit, pay on the statement, or not at all (collections).
+CASH_BEHAVIOUR = {"at_visit": 0.84, "statement": 0.14, "collections": 0.02}
+# Insured patients, once insurance has paid: the rest on the next statement, a few later, a few never.
+AFTER_INSURANCE = {"statement": 0.90, "late": 0.08, "collections": 0.02}
+INSURED_COPAY_AT_VISIT = 0.85
+STATEMENT_DAYS = (10, 35)  # from the visit or the insurance payment to the patient's payment
+LATE_DAYS = (60, 110)
+COLLECTIONS_AFTER = 120  # days unpaid before the account goes to the collection agency
 DEPOSIT_RATE = 0.04
 MISSED_FEE_RATE = 0.15
 MISSED_FEE = 5000
@@ -51,20 +60,22 @@ def bounds(household) -> dict[str, int]:
     procedures = sum(p.procedures for p in household.members)
     plans = (2 if household.dual else 1) if household.insured else 0
     return {
-        "claim": visits * plans,  # one claim per plan and completed visit
-        "claimproc": procedures * plans,
-        "claimpayment": visits * plans,
+        "claim": 2 * visits * plans,  # a claim per plan and completed visit, a pre-authorization per exam
+        "claimproc": 3 * procedures * plans,  # a line, a supplemental or pre-authorization line, an estimate
+        "claimpayment": 2 * visits * plans,  # a payment per claim and a supplemental one
         # per visit: deposit + transfer, or copay + after-insurance, and two office fees; refunds per procedure
         "payment": 4 * visits + procedures,
         "paysplit": 3 * procedures + 4 * visits,
-        # per visit: up to 11 discounts, a reallocation pair and two fees; per procedure a write-off and a refund
-        "adjustment": 15 * visits + 2 * procedures,
+        # per visit: up to 11 discounts, a reallocation pair, two fees and a collections write-off; per procedure
+        # a write-off and a refund
+        "adjustment": 16 * visits + 2 * procedures,
     }
 
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
     for story in stories:
         story.ledger = settle(ctx, story.patient, story.visits, story.coverage)
+        _plan_estimates(ctx, story)
 
 
 def _coverages_on(coverage: list[Coverage], day: date) -> tuple[Coverage | None, Coverage | None]:
@@ -75,7 +86,7 @@ def _coverages_on(coverage: list[Coverage], day: date) -> tuple[Coverage | None,
 
 
 def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[Coverage]) -> Ledger:
-    """All money of one patient; returns the ledger, whose balances go on the patient row."""
+    """All money of one patient; returns the ledger (the family's aging comes from the ledgers together)."""
     rng = stream(ctx.seed, "financial", patient.pat_num)
     ledger = Ledger(ctx, patient.pat_num, patient.guarantor)
     last_day = ctx.window.last_day
@@ -87,7 +98,8 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
             continue
         if rng.random() < ADMIN_FEE_RATE:
             _office_fee(ledger, visit, 549, ADMIN_FEE, "Records copy fee", rng, last_day)
-        charges = [Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code) for p in visit.procedures]
+        charges = [Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code) for p in visit.procedures
+                   if p.status == COMPLETED]
         ledger.charges.extend(charges)
         if visit.day >= FLOOR:
             patient.has_claimed_completion = True
@@ -96,7 +108,6 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
             _cash_visit(ledger, patient, visit, charges, rng, last_day)
         else:
             _insured_visit(ctx, ledger, visit, charges, primary, secondary, years, rng, last_day)
-    patient.balance = ledger.balances(ctx.window.as_of)
     if ledger.last_activity:
         patient.touch(ledger.last_activity)
     return ledger
@@ -108,6 +119,23 @@ def _discount(ledger: Ledger, charges: list[Charge], day: date, adj_type: int, s
     amount = min(amount, main.balance)
     if amount > 0:
         ledger.adjust(day, adj_type, -amount, main, main.prov_num)
+
+
+def _collect(ledger: Ledger, items: list[Charge], day: date, behaviour: str, pay_type: int, rng,
+             last_day: date) -> None:
+    """The patient's payment of what `items` still owe after `day`: on the statement, late, or never (then
+    written off to the collection agency once it is 120 days old)."""
+    if behaviour in ("statement", "late"):
+        pay_day = next_open_day(day, *(STATEMENT_DAYS if behaviour == "statement" else LATE_DAYS), rng)
+        if pay_day <= last_day:
+            ledger.pay(pay_day, pay_type, [(c, c.balance) for c in items])
+        return
+    sent = next_open_day(day, COLLECTIONS_AFTER, COLLECTIONS_AFTER + 10, rng)
+    if sent <= last_day:
+        for charge in items:
+            if charge.balance > 0:
+                ledger.adjust(sent, COLLECTIONS_WRITE_OFF, -charge.balance, charge, charge.prov_num,
+                              note="Sent to collection agency")
 
 
 def _cash_visit(ledger: Ledger, patient: Patient, visit: Visit, charges: list[Charge], rng, last_day: date) -> None:
@@ -123,19 +151,17 @@ def _cash_visit(ledger: Ledger, patient: Patient, visit: Visit, charges: list[Ch
         _reallocate(ledger, charges, day, rng)
     behaviour = weighted(rng, CASH_BEHAVIOUR)
     pay_type = weighted(rng, PAY_TYPE_WEIGHTS)
-    if behaviour == "at_visit":
-        if pay_type in (70, 69) and rng.random() < 0.5:
-            adj_type, _, share = CASH_DISCOUNTS[rng.randrange(len(CASH_DISCOUNTS))]
-            _discount(ledger, charges, day, adj_type, share)
-        transfer_day = next_open_day(day, 1, 10, rng)
-        if rng.random() < DEPOSIT_RATE and transfer_day <= last_day:
-            ledger.deposit_then_transfer(day, transfer_day, pay_type, charges)
-        else:
-            ledger.pay(day, pay_type, [(c, c.balance) for c in charges])
-    elif behaviour == "later":
-        pay_day = next_open_day(day, 14, 75, rng)
-        if pay_day <= last_day:
-            ledger.pay(pay_day, pay_type, [(c, c.balance) for c in charges])
+    if behaviour != "at_visit":
+        _collect(ledger, charges, day, behaviour, pay_type, rng, last_day)
+        return
+    if pay_type in (70, 69) and rng.random() < 0.5:
+        adj_type, _, share = CASH_DISCOUNTS[rng.randrange(len(CASH_DISCOUNTS))]
+        _discount(ledger, charges, day, adj_type, share)
+    transfer_day = next_open_day(day, 1, 10, rng)
+    if rng.random() < DEPOSIT_RATE and transfer_day <= last_day:
+        ledger.deposit_then_transfer(day, transfer_day, pay_type, charges)
+    else:
+        ledger.pay(day, pay_type, [(c, c.balance) for c in charges])
 
 
 def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Charge], primary: Coverage,
@@ -149,10 +175,10 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
         # and insurance payment (what insurance will not cover). Never more than that, so never a credit.
         expected = {id(line.charge): line.estimate + line.write_off for line in first.lines}
         ledger.pay(visit.day, pay_type, [(c, c.fee - expected.get(id(c), 0)) for c in charges])
-    settled_on = first.received_on
-    if settled_on and secondary and first.lines:
+    settled_on = first.supplemental_on or first.received_on
+    if first.received_on and secondary and first.lines:
         second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, rng,
-                            primary_lines=first.lines, sent_after=settled_on)
+                            primary_lines=first.lines, sent_after=first.received_on)
         settled_on = second.received_on
     if settled_on is None:
         return
@@ -167,10 +193,9 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
                               note="Refunded patient overpayment")
             else:
                 ledger.refund(refund_day, charge)
-    if rng.random() < PAYS_AFTER_INSURANCE:
-        pay_day = next_open_day(settled_on, 7, 60, rng)
-        if pay_day <= last_day:
-            ledger.pay(pay_day, pay_type, [(c, c.balance) for c in charges])
+    owing = [c for c in charges if c.balance > 0]
+    if owing:
+        _collect(ledger, owing, settled_on, weighted(rng, AFTER_INSURANCE), pay_type, rng, last_day)
 
 
 def _reallocate(ledger: Ledger, charges: list[Charge], day: date, rng) -> None:
@@ -187,6 +212,29 @@ def _office_fee(ledger: Ledger, visit: Visit, adj_type: int, amount: int, note: 
     day = visit.day
     fee_adj = ledger.adjust(day, adj_type, amount, None, visit.prov_num, note=note)
     fee = next(f for f in ledger.fees if f.adj_num == fee_adj)
-    pay_day = day + timedelta(days=rng.randint(1, 90))
-    if rng.random() < 0.6 and pay_day <= last_day:
+    pay_day = day + timedelta(days=rng.randint(1, 60))
+    if rng.random() < 0.85 and pay_day <= last_day:
         ledger.pay(pay_day, weighted(rng, PAY_TYPE_WEIGHTS), [(fee, fee.balance)])
+
+
+def _plan_estimates(ctx: Context, story: Story) -> None:
+    """Insured patients' planned work: a pre-authorization of major work sent after the exam, and on the as-of
+    date an estimate per active plan of every procedure still treatment-planned."""
+    if not story.coverage:
+        return
+    rng = stream(ctx.seed, "estimates", story.patient.pat_num)
+    ledger = story.ledger
+    for exam, procedures in story.presented:
+        major = [p for p in procedures if claims.needs_preauth(p.code.code) and p.fee > 0]
+        primary, _ = _coverages_on(story.coverage, exam.day)
+        if major and primary is not None:
+            claims.preauthorize(ctx, ledger, major, primary, exam.day, exam.prov_num, rng)
+    as_of = ctx.window.as_of
+    active = [c for c in story.coverage if c.active_on(as_of)]
+    planned = [p for v in story.visits if v.status == SCHEDULED for p in v.procedures]
+    planned += [p for p in story.unscheduled if p.status == TREATMENT_PLANNED]
+    for procedure in planned:
+        if procedure.fee <= 0 or BY_CODE[procedure.code.code].category in claims.NOT_BILLED_CATEGORIES:
+            continue
+        for coverage in sorted(active, key=lambda c: c.ordinal):
+            claims.estimate(ctx, ledger, procedure, coverage, min(procedure.entered.date(), ctx.window.last_day))

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from generators import calendar, fees
 from generators.census import Household
 from generators.context import Context
+from generators.extra.charting import DEFAULT_CLAIM_FORM
 from generators.reference.places import CARRIERS
 from generators.rng import stream
 from generators.story import Story
@@ -117,7 +118,8 @@ def _emit_plan(ctx: Context, plan: Plan, rng, clerk: int) -> None:
     employer_name = ctx.pools.companies[(plan.employer_num - 1) % len(ctx.pools.companies)]
     ctx.sinks["insplan"].add(
         PlanNum=plan.plan_num, GroupName=employer_name[:50], GroupNum=f"{100000 + plan.plan_num * 7919 % 900000}",
-        PlanNote="", FeeSched=plan.fee_sched, PlanType="P" if plan.fee_sched else "", ClaimFormNum=0,
+        PlanNote="", FeeSched=plan.fee_sched, PlanType="P" if plan.fee_sched else "",
+        ClaimFormNum=DEFAULT_CLAIM_FORM,
         UseAltCode=False, ClaimsUseUCR=False, CopayFeeSched=0, EmployerNum=plan.employer_num,
         CarrierNum=plan.carrier_num, AllowedFeeSched=0, TrojanID="", DivisionNo="", IsMedical=False, FilingCode=0,
         ShowBaseUnits=False, CodeSubstNone=False, IsHidden=False, MonthRenew=0, FilingCodeSubtype=0, RxBIN="",

@@ -1,9 +1,12 @@
-"""A patient's ledger: charges, adjustments and patient payments, and the balance they leave.
+"""A patient's ledger: charges, adjustments, insurance and patient payments, and the family's aging.
 
-Every money movement goes through here, so the identity the dbt models rely on holds by construction:
-    balance of a procedure = fee - insurance paid - patient paid + adjustments (signed, OpenDental style:
-    a write-off or discount is negative)
-and nothing is ever paid beyond what is owed. Amounts are whole cents.
+Every money movement goes through here, and each dollar of a procedure is settled once, as OpenDental's own
+ledger counts it:
+    balance = fee - insurance paid - claim write-offs - patient paid + adjustments (signed: a discount or a
+    write-off adjustment is negative)
+Nothing is paid beyond what is owed. Every movement is dated, so a statement can show the balance on its day;
+the family's aging on the as-of date is OpenDental's: every credit of the family applied to its oldest charges
+first, the rest aged by the charge's date, stored on the guarantor (`family_aging`). Amounts are whole cents.
 """
 
 from __future__ import annotations
@@ -22,17 +25,17 @@ from generators.reference.definitions import (
 )
 
 AGING_BUCKETS = (("0_30", 30), ("31_60", 60), ("61_90", 90), ("over_90", None))
-MERCHANT_FEE_RATE = {71: 0.029, 391: 0.015, 676: 0.029, 417: 0.025, 574: 0.025}
+# Card and financing payments carry a processing fee (payment.MerchantFee).
+MERCHANT_FEE_RATE = {71: 0.029, 412: 0.029, 391: 0.06, 417: 0.05, 574: 0.05, 634: 0.05}
 
 
 def settled_on(day: date, *items_days: date) -> date:
     """The day money on these items is booked: before 2023 when any of them is older than 2023.
 
-    The dbt staging models drop activity before 2023 (FLOOR); a later payment or adjustment
+    The dbt staging models drop activity before 2023 (contract.rules.FLOOR); a later payment or adjustment
     pointing at older work would point at nothing, so with an early --start-date such work is settled in 2022."""
-    floor = FLOOR
-    if day >= floor and any(d < floor for d in items_days):
-        return floor - timedelta(days=1)
+    if day >= FLOOR and any(d < FLOOR for d in items_days):
+        return FLOOR - timedelta(days=1)
     return day
 
 
@@ -46,13 +49,20 @@ class Charge:
     prov_num: int
     code: str
     ins_paid: int = 0
+    write_off: int = 0  # claim write-offs (claimproc.WriteOff)
     pat_paid: int = 0
     adjustments: int = 0  # signed sum
-    ins_pending: int = 0  # insurance estimate of claims not yet paid
+    ins_pending: int = 0  # insurance estimate of claims not yet paid (payment and write-off estimates)
+    changes: list = field(default_factory=list)  # (day, signed cents) of every movement after the fee
 
     @property
     def balance(self) -> int:
-        return self.fee - self.ins_paid - self.pat_paid + self.adjustments
+        return self.fee - self.ins_paid - self.write_off - self.pat_paid + self.adjustments
+
+    def balance_on(self, day: date) -> int:
+        if day < self.day:
+            return 0
+        return self.fee + sum(amount for when, amount in self.changes if when <= day)
 
 
 @dataclass(slots=True)
@@ -64,17 +74,23 @@ class Fee:
     amount: int
     prov_num: int
     paid: int = 0
+    changes: list = field(default_factory=list)
 
     @property
     def balance(self) -> int:
         return self.amount - self.paid
+
+    def balance_on(self, day: date) -> int:
+        if day < self.day:
+            return 0
+        return self.amount + sum(amount for when, amount in self.changes if when <= day)
 
 
 @dataclass
 class Ledger:
     ctx: Context
     pat_num: int
-    payer: int  # the guarantor, who makes the payments
+    payer: int  # the guarantor, who receives the statements
     charges: list[Charge] = field(default_factory=list)
     fees: list[Fee] = field(default_factory=list)
     claims: list = field(default_factory=list)  # claims.ClaimResult of every claim billed, in order
@@ -107,9 +123,17 @@ class Ledger:
         )
         if charge is not None:
             charge.adjustments += amount
+            charge.changes.append((day, amount))
         else:
             self.fees.append(Fee(adj_num, day, amount, prov_num))
         return adj_num
+
+    def insurance(self, day: date, charge: Charge, paid: int, write_off: int) -> None:
+        """What a claim paid on a procedure and wrote off (the claim procedure's row is claims.py's)."""
+        charge.ins_paid += paid
+        charge.write_off += write_off
+        if paid or write_off:
+            charge.changes.append((day, -paid - write_off))
 
     def pay(self, day: date, pay_type: int, allocations: list[tuple[Charge | Fee, int]]) -> None:
         """One patient payment on `day`, split over the given charges or fees (each amount > 0)."""
@@ -154,7 +178,9 @@ class Ledger:
             PayNum=pay_num, PayType=pay_type, PayDate=day, PayAmt=total / 100,
             CheckNum=f"{1000 + pay_num % 8999}" if pay_type == 69 else "",
             BankBranch=f"{70000 + pay_num % 20000}" if pay_type == 69 else "", PayNote=note, IsSplit=is_split,
-            PatNum=self.payer, ClinicNum=0, DateEntry=day, DepositNum=0, SecUserNumEntry=self.user("front", pay_num),
+            # entered on the account of the patient whose procedures it pays, so its splits and merchant fee
+            # belong to the same patient (the dbt models key payments by payment.PatNum, splits by their own)
+            PatNum=self.pat_num, ClinicNum=0, DateEntry=day, DepositNum=0, SecUserNumEntry=self.user("front", pay_num),
             SecDateTEdit=stamp, MerchantFee=min(merchant_fee, 100000) / 100,
         )
         return pay_num
@@ -174,21 +200,43 @@ class Ledger:
             item.pat_paid += amount
         else:
             item.paid += amount
+        item.changes.append((day, -amount))
 
-    def balances(self, as_of: date) -> dict[str, int]:
-        """What the patient owes on the as-of date, aged by the date of each charge."""
-        result = {name: 0 for name, _ in AGING_BUCKETS}
-        for day, amount in [(c.day, c.balance) for c in self.charges] + [(f.day, f.balance) for f in self.fees]:
-            if amount <= 0:
-                continue
-            age = (as_of - day).days
-            for name, limit in AGING_BUCKETS:
-                if limit is None or age <= limit:
-                    result[name] += amount
-                    break
-        result["total"] = sum(result[name] for name, _ in AGING_BUCKETS)
-        result["ins_est"] = sum(c.ins_pending for c in self.charges)
+    def balance(self) -> int:
+        return sum(c.balance for c in self.charges) + sum(f.balance for f in self.fees)
+
+    def insurance_estimate(self) -> int:
+        return sum(c.ins_pending for c in self.charges)
+
+    def debits(self) -> list[tuple[date, int]]:
+        """What the account was charged, dated: procedures, positive adjustments and office fees."""
+        result = [(c.day, c.fee) for c in self.charges]
+        result += [(when, amount) for c in self.charges for when, amount in c.changes if amount > 0]
+        result += [(f.day, f.amount) for f in self.fees]
         return result
+
+
+def family_aging(ledgers: list[Ledger], as_of: date) -> dict[str, int]:
+    """OpenDental's aging of a family on `as_of`: all credits applied to the oldest charges first, what is left
+    aged by the date of its charge; the total may be negative (a credit), the buckets never are."""
+    debits = sorted((d for ledger in ledgers for d in ledger.debits()), key=lambda d: d[0])
+    total = sum(ledger.balance() for ledger in ledgers)
+    credit = sum(amount for _, amount in debits) - total  # every payment, write-off and negative adjustment
+    result = {name: 0 for name, _ in AGING_BUCKETS}
+    for day, amount in debits:
+        used = min(amount, credit)
+        credit -= used
+        left = amount - used
+        if left <= 0:
+            continue
+        age = (as_of - day).days
+        for name, limit in AGING_BUCKETS:
+            if limit is None or age <= limit:
+                result[name] += left
+                break
+    result["total"] = total
+    result["ins_est"] = sum(ledger.insurance_estimate() for ledger in ledgers)
+    return result
 
 
 def next_open_day(day: date, at_least: int, at_most: int, rng) -> date:

@@ -13,6 +13,7 @@ from generators.calendar import Window
 from generators.engine import household_bounds
 
 BUSIEST_DENTIST_DAY = 80  # average appointments per dentist-day we allow: leaves room under the contract's 100
+MAX_APPOINTMENTS_PER_PATIENT_YEAR = 2.2  # every active patient a recall patient: about what plan() can give
 SECONDS_PER_PATIENT = 0.0025  # one worker, measured with tools/benchmark.py (about 1.3 ms with two)
 
 
@@ -23,14 +24,19 @@ def problems(config: GeneratorConfig) -> list[str]:
     found = []
     window = Window(start, as_of)
     if window.booking_horizon > LAST_DATE:
+        latest = LAST_DATE - (window.booking_horizon - as_of)
         found.append(f"as-of {as_of} books appointments up to {window.booking_horizon}, past {LAST_DATE} (the "
-                     f"last date the dbt models know); use an as-of date up to 2030-09-01")
+                     f"last date the dbt models know); use an as-of date up to {latest}")
     table, largest = idplan.largest_id(patients, appointments, procedures, household_bounds, ID_OFFSETS)
     if largest > INT4_MAX:
         fits = int(patients * (INT4_MAX - CLAIM_PAYMENT_ID_OFFSET) / largest)
         found.append(f"{patients:,} patients with {appointments:,} appointments and {procedures:,} procedures need "
                      f"{table} ids up to {largest:,}, past the int4 range the dbt models cast ids to; at the same "
                      f"ratios at most {fits:,} patients fit")
+    most = int(MAX_APPOINTMENTS_PER_PATIENT_YEAR * patients * window.days() / 365.25)
+    if appointments > most:
+        found.append(f"{appointments:,} appointments are more than {patients:,} patients have between {start} and "
+                     f"{as_of} even if all of them came every six months; use at most {most:,} or more patients")
     dentist_days = len(window.open_days) * staff.MAX_DENTISTS * 0.8
     if appointments > dentist_days * BUSIEST_DENTIST_DAY:
         fits = int(dentist_days * BUSIEST_DENTIST_DAY)

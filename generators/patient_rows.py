@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from generators import calendar
-from generators.census import Household
+from generators import calendar, ledger
+from generators.census import DECEASED, PATIENT, Household
 from generators.context import Context
 from generators.reference.definitions import BILLING_TYPE_NAMES, CATEGORY_BILLING_TYPES, def_num_of
 from generators.rng import stream
@@ -23,25 +23,29 @@ def bounds(household: Household) -> dict[str, int]:
 def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
     """Write the household's patient, patientnote and patientlink rows."""
     patients = [story.patient for story in stories]
+    # the family's balance and aging live on the guarantor, as OpenDental stores them
+    family = ledger.family_aging([story.ledger for story in stories], ctx.window.as_of)
     sinks = ctx.sinks
     end = ctx.window.end_of_data
     front = ctx.staff.users_by_role("front")
-    for p in patients:
+    for story in stories:
+        p = story.patient
         prng = stream(ctx.seed, "patient-row", p.pat_num)
         person = p.person
         created = p.created or calendar.at(ctx.window.last_day, 9 * 60)
         stamp = max(p.last_activity or created, created)
         stamp = min(stamp, end)
-        bal = p.balance
+        bal = family if p.pat_num == p.guarantor else {}
+        own = story.ledger.balance() - story.ledger.insurance_estimate()
         deceased = None
-        if person.status == 4:
+        if person.status == DECEASED:
             deceased = min(stamp + timedelta(days=30 + prng.randrange(300)), end)
             stamp = deceased
         billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
         sinks["patient"].add(
             PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, PatStatus=person.status, Gender=p.gender,
             Position=person.position, Birthdate=p.birthdate, Guarantor=p.guarantor,
-            EstBalance=bal.get("total", 0) / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
+            EstBalance=own / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
             Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100, Bal_61_90=bal.get("61_90", 0) / 100,
             BalOver90=bal.get("over_90", 0) / 100, InsEst=bal.get("ins_est", 0) / 100,
             BalTotal=bal.get("total", 0) / 100, DateFirstVisit=p.first_visit, ClinicNum=0,
@@ -53,8 +57,10 @@ def emit_household(ctx: Context, household: Household, stories: list[Story]) -> 
             City=p.address[1], State=p.address[2], Zip=p.address[3], HmPhone=p.home_phone, WirelessPhone=p.wireless,
             Email=p.email, BillingType=billing_type, EmployerNum=p.employer_num, ChartNumber=str(p.pat_num),
         )
+        contact = _emergency_contact(p, patients, ctx.pools, prng)
         sinks["patientnote"].add(
-            PatNum=p.pat_num, Medical=_medical_note(prng), OrthoMonthsTreatOverride=-1,
+            PatNum=p.pat_num, Medical=_medical_note(prng), OrthoMonthsTreatOverride=-1, ICEName=contact[0],
+            ICEPhone=contact[1],
             SecDateTEntry=max(created, calendar.at(ctx.window.setup_day, 8 * 60)),
             SecDateTEdit=max(stamp, calendar.at(ctx.window.setup_day, 8 * 60)),
         )
@@ -70,6 +76,22 @@ def emit_household(ctx: Context, household: Household, stories: list[Story]) -> 
 MEDICAL_NOTES = ("", "", "", "NKDA", "Allergic to penicillin", "Hypertension - controlled with medication",
                  "Type 2 diabetes", "Takes blood thinner; consult before extractions", "Latex allergy",
                  "Asthma - bring inhaler", "Artificial knee joint 2019", "Pregnant - second trimester")
+
+
+ICE_RATE = 0.6  # patients other than active ones with an emergency contact on file (the form asks all of them)
+
+
+def _emergency_contact(p, family, pools, rng) -> tuple[str, str]:
+    """The emergency contact of the registration form: a spouse or parent in the family, else someone outside it;
+    required for active patients, given by most others."""
+    if p.person.status != PATIENT and rng.random() >= ICE_RATE:
+        return "", ""
+    others = [q for q in family if q is not p and q.person.age_group != "child"]
+    if others and rng.random() < 0.8:
+        q = others[0]
+        return f"{q.first} {q.last}", q.wireless or q.home_phone
+    first = rng.choice(pools.first_female if rng.random() < 0.5 else pools.first_male)
+    return f"{first} {rng.choice(pools.last)}", f"(219){rng.randint(200, 989)}-{rng.randint(0, 9999):04d}"
 
 
 def _medical_note(rng) -> str:

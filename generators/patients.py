@@ -7,7 +7,7 @@ settled the first visit and the balances.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from generators import calendar
@@ -46,7 +46,6 @@ class Patient:
     last_activity: datetime | None = None
     has_claimed_completion: bool = False  # a completed procedure from 2023 on, while insured
     insured_now: bool = False
-    balance: dict = field(default_factory=dict)
     employer_num: int = 0
 
     @property
@@ -117,7 +116,7 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
                 wireless=_phone(prng) if adult else "", email=email, language="es" if spanish else "en",
                 pri_prov=family_dentist if prng.random() < 0.85 else rng.choice(dentists).prov_num,
                 sec_prov=prng.choice(hygienists).prov_num,
-                perio=person.age_group != "child" and prng.random() < (0.3 if person.age_group == "senior" else 0.12),
+                perio=person.life.perio,
                 first_visit=first_visit, created=created,
             )
         )

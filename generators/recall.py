@@ -1,15 +1,19 @@
-"""Recalls: when each patient is next due for a cleaning, bitewings or a panoramic image.
+"""Recalls as OpenDental keeps them: one row per patient and recall type whose trigger procedure they have had.
 
-A recall's due date is the last procedure that satisfied it plus the recall type's interval. The dbt
-project reads only recalls due between 2023-01-01 and today and expects 5,000 to 15,000 of them, so in
-large practices some overdue recalls are left out (the patient opted out of reminders); see
-`keep_rate`.
+A row's DatePrevious is the last procedure that satisfied it, DateDue one interval later; DateScheduled the day of
+the booked visit that will satisfy it again, if any. The practice's recall types are OpenDental's usual ones:
+prophylaxis (child prophylaxis for children, perio maintenance for perio patients), the periodic exam, bitewings,
+and the full-mouth series and panoramic films on their longer cycles. Patients the window does not see still
+have their recalls from their last visit before it (overdue, most of them).
+
+The dbt project reads only recalls due between 2023-01-01 and today and expects 5,000 to 15,000 of them, so in
+large practices some overdue recalls are left out (the patients asked not to be recalled); see `keep_rate`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,7 +27,9 @@ from generators.rng import stream
 from generators.story import Story
 
 TARGET_DUE_RECALLS = 10_000  # middle of the contract's 5,000-15,000
-EXPECTED_DUE_PER_PATIENT = 2.0  # due recalls a patient yields before thinning, measured at the default size
+EXPECTED_DUE_PER_PATIENT = 1.2  # due recalls a patient yields before thinning, measured at the default size
+RECALLED_STATUSES = (0, 2)  # OpenDental recalls patients and inactive patients, not archived, deleted or deceased
+COMPLETE, SCHEDULED = 2, 1  # AptStatus (clinical.py)
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,18 @@ class RecallType:
 
 
 RECALL_TYPES = (
-    RecallType(1, "Prophy", 6, 196609, ("D1110", "D0120"), True),
+    RecallType(1, "Prophy", 6, 196609, ("D1110",), True),
     RecallType(2, "Child Prophy", 6, 196609, ("D1120",), True),
-    RecallType(3, "Perio Maintenance", 3, 196608, ("D4910", "D4341", "D4342", "D4355"), True),
-    RecallType(4, "Bitewings", 12, 393216, ("D0274", "D0272"), False),
-    RecallType(5, "Panoramic X-Ray", 24, 83886081, ("D0330", "D0210"), False),
+    RecallType(3, "Perio", 3, 196608, ("D4910", "D4341", "D4342", "D4355"), True),
+    RecallType(4, "4BW", 12, 393216, ("D0274", "D0272"), False),
+    RecallType(5, "Pano", 36, 83886081, ("D0330",), False),
+    RecallType(6, "FMX", 60, 83886081, ("D0210",), False),
+    RecallType(7, "Exam", 6, 196609, ("D0120", "D0150"), False),
 )
+BY_NUM = {rt.num: rt for rt in RECALL_TYPES}
+LAPSED_DAYS = 600  # mean time since the last visit of a patient the window does not see, at its start
+# Films a patient seen only before the window had: bitewings most, a full-mouth series or a panoramic some.
+HISTORY_FILMS = {4: 0.85, 6: 0.45, 5: 0.3}
 
 
 def keep_rate(patients: int) -> float:
@@ -63,15 +75,8 @@ def emit_reference(ctx: Context) -> None:
             ctx.sinks["recalltrigger"].add(RecallTriggerNum=trigger_num, RecallTypeNum=rt.num, CodeNum=CODE_NUM[code])
 
 
-def _types_for(patient: Patient) -> list[RecallType]:
-    if patient.person.age_group == "child":
-        return [RECALL_TYPES[1], RECALL_TYPES[3]]
-    cleaning = RECALL_TYPES[2] if patient.perio else RECALL_TYPES[0]
-    return [cleaning, RECALL_TYPES[3], RECALL_TYPES[4]]
-
-
 def bounds(household) -> dict[str, int]:
-    return {"recall": 3 * len(household.members)}
+    return {"recall": len(RECALL_TYPES) * len(household.members)}
 
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
@@ -79,27 +84,61 @@ def emit_household(ctx: Context, household, stories: list[Story]) -> None:
         emit(ctx, story.patient, story.visits)
 
 
+def _cleaning_type(patient: Patient) -> RecallType:
+    if patient.person.age_group == "child":
+        return BY_NUM[2]
+    return BY_NUM[3] if patient.perio else BY_NUM[1]
+
+
+def _history(patient: Patient, rng) -> dict[int, date]:
+    """The recalls a patient not seen in the window has from their last visit before it."""
+    first = patient.first_visit
+    start = patient.created.date() if patient.created else first
+    if first is None or start is None:
+        return {}
+    window_start = patient.person.life.start if patient.person.life else first
+    # most patients who stopped coming stopped in the last few years before the window; some long ago
+    last = max(first, window_start - timedelta(days=1 + int(rng.expovariate(1 / LAPSED_DAYS))))
+    found = {_cleaning_type(patient).num: last, 7: last}
+    for num, share in HISTORY_FILMS.items():
+        drawn = rng.random() < share
+        if num == 4 or (drawn and patient.person.age_group != "child"):
+            found[num] = last
+    return found
+
+
 def emit(ctx: Context, patient: Patient, visits) -> None:
-    if patient.person.status not in (0, 2):
-        return
-    completed = [v for v in visits if v.status == 2]
-    if not completed:
+    if patient.person.status not in RECALLED_STATUSES:
         return
     rng = stream(ctx.seed, "recall", patient.pat_num)
     window = ctx.window
-    future_hygiene = [v for v in visits if v.status == 1 and v.kind == "hygiene"]
-    for rt in _types_for(patient):
-        done = [v for v in completed if any(p.code.code in rt.triggers for p in v.procedures)]
-        previous = done[-1].day if done else None
-        # Never done: due one interval after the first visit, as if it had been done then.
-        anchor = previous or completed[0].day
-        due = anchor + relativedelta(months=rt.months)
+    previous: dict[int, date] = {}
+    by_code = {code: rt.num for rt in RECALL_TYPES for code in rt.triggers}
+    for visit in visits:
+        if visit.status != COMPLETE:
+            continue
+        for proc in visit.procedures:
+            num = by_code.get(proc.code.code)
+            if num is not None:
+                previous[num] = visit.day
+    if not previous:
+        if patient.person.life.profile != "none":
+            return  # seen in the window without a recall procedure (an emergency): no recall yet
+        previous = _history(patient, rng)
+    cleaning = _cleaning_type(patient).num
+    previous = {num: day for num, day in previous.items() if BY_NUM[num].hygiene is False or num == cleaning}
+    ahead = sorted((v for v in visits if v.status == SCHEDULED), key=lambda v: v.start)
+    for num, last in sorted(previous.items()):
+        rt = BY_NUM[num]
+        due = last + relativedelta(months=rt.months)
         if FLOOR <= due <= window.as_of and rng.random() >= ctx.recall_keep_rate:
             continue
-        scheduled = future_hygiene[0].day if rt.hygiene and future_hygiene else None
-        stamp = min(calendar.at(anchor, 17 * 60) + timedelta(minutes=rng.randint(0, 90)), window.end_of_data)
+        scheduled = next((v.day for v in ahead if any(p.code.code in rt.triggers for p in v.procedures)), None)
+        if scheduled is None and rt.hygiene:
+            scheduled = next((v.day for v in ahead if v.kind == "hygiene"), None)
+        stamp = min(calendar.at(last, 17 * 60) + timedelta(minutes=rng.randint(0, 90)), window.end_of_data)
         ctx.sinks["recall"].add(
             RecallNum=ctx.ids.next("recall"), PatNum=patient.pat_num, DateDueCalc=due, DateDue=due,
-            DatePrevious=previous, RecallInterval=rt.months, RecallStatus=RECALL_STATUS_SCHEDULED if scheduled else 0,
+            DatePrevious=last, RecallInterval=rt.months, RecallStatus=RECALL_STATUS_SCHEDULED if scheduled else 0,
             DateTStamp=stamp, RecallTypeNum=rt.num, DateScheduled=scheduled,
         )

@@ -1,9 +1,13 @@
 """Who works at the practice and when: providers, their working days, chairs, and user logins.
 
-Sized from the requested volume: enough dentists that a dentist-day stays well under the contract's
-100 appointments, and few enough that the (date, provider) pairs since 2023 stay under its 10,000.
-Hygiene visits are booked on the supervising dentist's column (ProvNum) with the hygienist in ProvHyg,
-as OpenDental does, so only dentists count towards that limit.
+Sized to the requested volume so that days are full: a dentist's column holds about ten visits a day and a
+hygienist about eight, so a thin volume over a long window makes a small office (one dentist two days a week),
+not an idle one. The office opens on the dentists' days; hygienists work those days, the last one part-time as
+the hygiene volume needs; a visiting oral surgeon comes a few days a month when there is enough surgery to fill
+them (otherwise surgery is referred out). Hygiene visits are booked on the supervising dentist's column
+(ProvNum) with the hygienist in ProvHyg, as OpenDental does, so only dentists count towards the contract's
+10,000 distinct (date, provider) pairs since 2023; a very large practice that would pass it gets fewer,
+busier dentists (up to the contract's 100 appointments a provider-day).
 """
 
 from __future__ import annotations
@@ -17,10 +21,16 @@ from contract.rules import FLOOR
 from generators import calendar
 from generators.reference.definitions import SPECIALTY_GENERAL, SPECIALTY_HYGIENIST, SPECIALTY_ORAL_SURGERY
 
-DENTIST_DAY_CAPACITY = 16  # appointments a dentist's column holds on a typical day
-MIN_DENTISTS, MAX_DENTISTS = 4, 9
+DENTIST_VISITS_PER_DAY = 8  # a dentist's own column on a full day (published: 8-12)
+HYGIENE_VISITS_PER_DAY = 8  # a hygienist's day (published: 6-10)
+SEATED_SHARE = 0.84  # appointment rows that are visits of the window (the rest are booked ahead or planned)
+HYGIENE_SHARE = 0.56  # of those visits, recall and new-patient visits in the hygiene chairs
+SURGICAL_SHARE = 0.025  # of those visits, surgery the oral surgeon takes
+SURGEON_VISITS_PER_DAY = 8
+MIN_SURGEON_DAYS = 8  # a year; below that the practice refers surgery out
+OPEN_WEEKS = 49  # weeks a year the office is open (holidays and vacation off)
+MAX_DENTISTS = 9
 PROVIDER_DAY_BUDGET = 9_500  # contract: at most 10,000 distinct (date, ProvNum) since 2023-01-01
-SURGICAL_SHARE = 0.045  # appointments that go to the oral surgeon (treatment visits x surgery share)
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Provider:
     weekdays: frozenset[int] = field(default_factory=frozenset)  # 0 = Monday
     operatories: tuple[int, ...] = ()
     active: bool = True
+    weeks: frozenset[int] | None = None  # the weeks of the month (1-5) a visiting provider comes; None: every week
 
     @property
     def abbr(self) -> str:
@@ -40,7 +51,8 @@ class Provider:
         return f"{prefix} {self.last[:6].upper()}"
 
     def works(self, day: date) -> bool:
-        return self.active and day.weekday() in self.weekdays and calendar.is_open(day)
+        return (self.active and day.weekday() in self.weekdays and calendar.is_open(day)
+                and (self.weeks is None or (day.day - 1) // 7 + 1 in self.weeks))
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,9 @@ class Staff:
             found = self._working[key] = [p for p in self.by_role(role) if p.works(day)]
         return found
 
+    def provider(self, prov_num: int) -> Provider:
+        return self.providers[prov_num - 1]  # ProvNum is the provider's place in the list, from 1
+
     def users_by_role(self, role: str) -> list[User]:
         return self._users_by_role.setdefault(role, [u for u in self.users if u.role == role])
 
@@ -101,23 +116,34 @@ STAFF_USERS = [("front", "frontdesk1"), ("front", "frontdesk2"), ("front", "fron
                ("assistant", "assistant2"), ("assistant", "assistant3"), ("front", "txcoord")]
 
 
-def dentist_count(appointments: int, open_days: int) -> int:
-    per_day = appointments / max(open_days, 1)
-    needed = math.ceil(per_day / (DENTIST_DAY_CAPACITY * 0.8))
-    return max(MIN_DENTISTS, min(MAX_DENTISTS, needed))
+@dataclass(frozen=True)
+class Size:
+    """How many of each provider, and how many days a week (the surgeon: days a month)."""
+
+    dentists: int
+    dentist_days: int
+    hygienist_days: tuple[int, ...]  # days a week of each hygienist
+    surgeon_days: int  # 0: no surgeon
 
 
-def dentist_weekdays(appointments: int, open_days: int) -> int:
-    """Days a week each dentist works: four, or five (as far as the provider-day budget allows, see _fit_budget)
-    when even the largest team would be over capacity, so that no column passes the contract's 100 a day."""
-    per_day = appointments / max(open_days, 1)
-    return 5 if per_day / (DENTIST_DAY_CAPACITY * 0.8) > MAX_DENTISTS else 4
-
-
-def specialist_days(appointments: int, open_days: int) -> int:
-    """Days a week the oral surgeon visits: enough for about 30 surgical visits a day, at most four."""
-    per_week = SURGICAL_SHARE * appointments / max(open_days / 5, 1)
-    return max(1, min(4, math.ceil(per_week / 30)))
+def size(appointments: int, window: calendar.Window) -> Size:
+    """Staff that fills its days with the requested volume (see the module docstring)."""
+    years = max(window.days() / 365.25, 0.25)
+    visits_per_year = SEATED_SHARE * appointments / years
+    dentist_days_per_week = (1 - HYGIENE_SHARE) * visits_per_year / DENTIST_VISITS_PER_DAY / OPEN_WEEKS
+    if dentist_days_per_week <= 5:
+        dentists, days = 1, max(1, min(5, round(dentist_days_per_week)))
+    else:
+        dentists, days = min(MAX_DENTISTS, math.ceil(dentist_days_per_week / 4)), 4
+    open_days_per_week = min(5, days if dentists == 1 else days + 1)
+    hygiene_days_per_week = HYGIENE_SHARE * visits_per_year / HYGIENE_VISITS_PER_DAY / OPEN_WEEKS
+    hygienists = []
+    while hygiene_days_per_week > 0.5 or not hygienists:
+        hygienists.append(max(1, min(open_days_per_week, round(hygiene_days_per_week))))
+        hygiene_days_per_week -= open_days_per_week
+    surgeon_days_per_year = SURGICAL_SHARE * visits_per_year / SURGEON_VISITS_PER_DAY
+    surgeon = 0 if surgeon_days_per_year < MIN_SURGEON_DAYS else min(4, math.ceil(surgeon_days_per_year / 12))
+    return Size(dentists, days, tuple(hygienists), surgeon)
 
 
 def _weekdays(index: int, days_per_week: int) -> frozenset[int]:
@@ -136,24 +162,28 @@ def provider_days(providers: list[Provider], first: date, last: date) -> int:
 
 
 def build_staff(appointments: int, window: calendar.Window) -> Staff:
-    open_days = sum(1 for k in range(window.days()) if calendar.is_open(window.start + timedelta(days=k)))
-    n_dentists = dentist_count(appointments, open_days)
-    n_hygienists = max(3, round(n_dentists * 0.75))
+    shape = size(appointments, window)
     providers: list[Provider] = []
-    for i in range(n_dentists):
+    for i in range(shape.dentists):
         first, last = DENTIST_NAMES[i]
         providers.append(Provider(len(providers) + 1, "dentist", first, last, SPECIALTY_GENERAL,
-                                  _weekdays(i, dentist_weekdays(appointments, open_days))))
-    for i in range(n_hygienists):
-        first, last = HYGIENIST_NAMES[i]
-        providers.append(Provider(len(providers) + 1, "hygienist", first, last, SPECIALTY_HYGIENIST,
-                                  _weekdays(i + 2, 4)))
-    providers.append(Provider(len(providers) + 1, "specialist", *SPECIALIST_NAME, SPECIALTY_ORAL_SURGERY,
-                              _weekdays(2, specialist_days(appointments, open_days))))
+                                  _weekdays(i, shape.dentist_days)))
+    open_days = sorted(set().union(*(p.weekdays for p in providers)))
+    for i, days in enumerate(shape.hygienist_days):
+        first, last = HYGIENIST_NAMES[i % len(HYGIENIST_NAMES)]
+        weekdays = frozenset(open_days[(i + k) % len(open_days)] for k in range(min(days, len(open_days))))
+        providers.append(Provider(len(providers) + 1, "hygienist", first, last, SPECIALTY_HYGIENIST, weekdays))
+    if shape.surgeon_days:
+        surgeon_day = open_days[len(open_days) // 2]
+        providers.append(Provider(len(providers) + 1, "specialist", *SPECIALIST_NAME, SPECIALTY_ORAL_SURGERY,
+                                  frozenset({surgeon_day}), weeks=frozenset(range(1, 1 + 2 * shape.surgeon_days, 2))
+                                  if shape.surgeon_days <= 2 else frozenset(range(1, shape.surgeon_days + 1))))
     providers.append(Provider(len(providers) + 1, "retired", *RETIRED_NAME, SPECIALTY_GENERAL, active=False))
     _fit_budget(providers, window)
-    per_dentist_day = appointments / max(open_days * n_dentists * 0.8, 1)
-    # Busy practices open longer: the contract allows 10 appointments per distinct start hour on average.
+    dentist_days = max(1, provider_days(providers, window.start, window.last_day))
+    per_dentist_day = appointments / dentist_days
+    # Very busy dentist-days (a large practice under the provider-day limit) open longer: the contract allows
+    # 10 appointments per distinct start hour on average.
     hours = (7 * 60, 17 * 60 + 50) if per_dentist_day > 45 else (8 * 60, 16 * 60 + 20)
 
     operatories: list[Operatory] = []

@@ -19,8 +19,11 @@ class Story:
     unscheduled: list = field(default_factory=list)  # clinical.Procedure: planned work not booked yet (AptNum 0)
     ledger: object = None  # ledger.Ledger: charges, payments, adjustments and the claims billed (ledger.claims)
     tasks: list = field(default_factory=list)  # supporting.Task: the patient's tasks (task table)
+    presented: list = field(default_factory=list)  # (exam clinical.Visit, [clinical.Procedure]): treatment found
     extra: dict = field(default_factory=dict)  # what one extra module leaves for another, by module name
 
     @property
     def procedures(self) -> list:
-        return [p for v in self.visits for p in v.procedures] + self.unscheduled
+        """Every procedure once: a planned appointment lists procedures that belong to other visits or to the
+        unscheduled ones (clinical.PLANNED is 6)."""
+        return [p for v in self.visits if v.status != 6 for p in v.procedures] + self.unscheduled

@@ -6,6 +6,9 @@ fixed by the census; this module fills that number with a plausible sequence of 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from generators.reference.procedure_codes import ARCH, BY_CODE, QUAD, SURFACE, TOOTH, ProcCode
 from generators.rng import weighted
 
@@ -30,7 +33,6 @@ CHILD_TREATMENTS = {
     ("D1510",): 0.5, ("D7140",): 2, ("D8080",): 0.3,
 }
 EMERGENCY_FOLLOW_UPS = {("D9110",): 5, ("D7140",): 3, ("D3220",): 1, ("D7510",): 1, ("D2920",): 1, ("D3110",): 1}
-FILLERS = ("D2391", "D2392", "D2330", "D2331", "D9215", "D0220", "D0230")
 SURGERY_SHARE = 0.12
 
 POSTERIOR = ["2", "3", "4", "5", "12", "13", "14", "15", "18", "19", "20", "21", "28", "29", "30", "31"]
@@ -45,18 +47,56 @@ ANTERIOR_SURFACES = {1: ["F", "M", "D", "I", "L"], 2: ["MF", "DF", "MI", "DL"], 
 QUADRANTS = ["UR", "UL", "LR", "LL"]
 
 
-def new_patient_codes(child: bool, perio: bool) -> list[str]:
-    if child:
-        return ["D0150", "D0272", "D1120", "D1208", "D1351", "D1351"]
-    cleaning = ["D0180", "D4355"] if perio else ["D1110"]
-    return ["D0150", "D0210", *cleaning, "D0431", "D1330"]
+@dataclass
+class Chart:
+    """When the patient last had the films a hygiene visit repeats on a schedule."""
+
+    bitewings: date | None = None
+    full_series: date | None = None
 
 
-def hygiene_codes(child: bool, perio: bool, rng) -> list[str]:
+BITEWING_DAYS = 330  # bitewings once a year
+FULL_SERIES_DAYS = 3 * 365  # a full-mouth series or panoramic image every three to five years
+
+
+def _due(last: date | None, day: date, days: int) -> bool:
+    return last is None or (day - last).days >= days
+
+
+def new_patient_codes(child: bool, perio: bool, day: date, chart: Chart, rng) -> list[str]:
+    """A comprehensive first visit: exam, films, and a cleaning (or a debridement when perio is suspected)."""
+    chart.bitewings = day
     if child:
-        return ["D0120", "D1120", "D1208", "D0272", "D1351"]
-    cleaning = "D4910" if perio else "D1110"
-    return ["D0120", cleaning, "D0274" if rng.random() < 0.6 else "D0431", "D1206", "D0330"]
+        return ["D0150", "D0272", "D1120", "D1206"] + (["D1351", "D1351"] if rng.random() < 0.3 else [])
+    chart.full_series = day
+    films = ["D0210"] if rng.random() < 0.7 else ["D0330", "D0274"]
+    cleaning = ["D4355"] if perio and rng.random() < 0.5 else ["D1110"]
+    extras = (["D0431"] if rng.random() < 0.3 else []) + (["D1330"] if rng.random() < 0.4 else [])
+    return ["D0150", *films, *cleaning, *extras]
+
+
+def hygiene_codes(child: bool, perio: bool, day: date, chart: Chart, rng) -> list[str]:
+    """A recall visit: the dentist's periodic exam, the cleaning, and the films that are due."""
+    codes = ["D0120", "D1120" if child else ("D4910" if perio else "D1110")]
+    if _due(chart.bitewings, day, BITEWING_DAYS):
+        codes.append("D0272" if child else "D0274")
+        chart.bitewings = day
+    if not child and _due(chart.full_series, day, FULL_SERIES_DAYS) and rng.random() < 0.35:
+        codes.append("D0330" if rng.random() < 0.5 else "D0210")
+        chart.full_series = day
+    if child:
+        codes.append("D1206")
+        if rng.random() < 0.12:
+            codes.append("D1351")
+    elif rng.random() < 0.12:
+        codes.append("D1206")
+    if perio and rng.random() < 0.1:
+        codes.append("D4381")
+    return codes
+
+
+def emergency_codes(rng) -> list[str]:
+    return ["D0140", "D0220"] + (["D9110"] if rng.random() < 0.45 else [])
 
 
 def treatment_codes(child: bool, surgical: bool, rng) -> list[str]:
@@ -64,16 +104,23 @@ def treatment_codes(child: bool, surgical: bool, rng) -> list[str]:
     return list(weighted(rng, menu))
 
 
-def emergency_codes(rng) -> list[str]:
-    return ["D0140", "D0220", *weighted(rng, EMERGENCY_FOLLOW_UPS)]
+def emergency_follow_up(rng) -> list[str]:
+    return list(weighted(rng, EMERGENCY_FOLLOW_UPS))
 
 
-def fill(codes: list[str], count: int, rng) -> list[str]:
-    """Exactly `count` codes: the visit's own sequence, then routine extras."""
-    chosen = codes[:count]
-    while len(chosen) < count:
-        chosen.append(rng.choice(FILLERS))
-    return chosen
+def split(codes: list[str], visits: int) -> list[list[str]]:
+    """A case's codes over its visits: the preparatory work first (buildup, prep, first quadrants)."""
+    if visits == 1 or len(codes) == 1:
+        return [codes] + [[] for _ in range(visits - 1)]
+    half = (len(codes) + 1) // 2
+    return [codes[:half], codes[half:]]
+
+
+PERIO_THERAPY = ("D4341", "D4341", "D4341", "D4341")  # root planing, four quadrants over two visits
+# Existing work seen at a first exam (charted EC/EO) and conditions noted (Cn), by the code they are charted with.
+EXISTING_WORK = {"D2391": 5, "D2392": 5, "D2150": 4, "D2160": 2, "D2750": 3, "D2740": 2, "D3330": 1.5, "D2950": 1,
+                 "D6010": 0.4, "D1351": 1.5}
+CONDITIONS = {"D2391": 3, "D2740": 1, "D7140": 1, "D4341": 1}  # watched decay, a cracked cusp, a hopeless tooth
 
 
 _SURGICAL_CODES = frozenset(c for plan in SURGICAL_TREATMENTS for c in plan)

@@ -15,7 +15,7 @@ from contract import schema
 from contract.tables import REFERENCE_TABLES
 from generators import engine
 
-SETTINGS = {"num_patients": 600, "num_appointments": 1800, "num_procedures": 2400, "seed": 3,
+SETTINGS = {"num_patients": 600, "num_appointments": 1800, "num_procedures": 4700, "seed": 3,
             "start_date": date(2023, 1, 1), "as_of": date(2026, 12, 1), "workers": 1}
 
 

@@ -42,7 +42,7 @@ def config_error(argv=(), environ=None, cwd: Path | None = None, today: date = T
 
 def test_defaults(cwd):
     config = load(cwd=cwd)
-    assert (config.num_patients, config.num_appointments, config.num_procedures) == (5000, 15000, 20000)
+    assert (config.num_patients, config.num_appointments, config.num_procedures) == (5000, 15000, 39000)
     assert config.start_date == date(2023, 1, 1)
     assert config.as_of == TODAY
     assert config.seed == 42
@@ -51,9 +51,9 @@ def test_defaults(cwd):
     assert not config.reset and not config.validate_only
 
 
-def test_appointments_and_procedures_default_to_three_and_four_per_patient(cwd):
+def test_appointments_default_to_three_per_patient_and_procedures_to_their_visits(cwd):
     config = load(["--patients", "250"], cwd=cwd)
-    assert (config.num_patients, config.num_appointments, config.num_procedures) == (250, 750, 1000)
+    assert (config.num_patients, config.num_appointments, config.num_procedures) == (250, 750, 1950)
 
 
 def test_as_of_defaults_to_the_day_passed_as_today(cwd):
@@ -74,7 +74,7 @@ PRECEDENCE = {
     "as_of": ("--as-of", "DEMO_AS_OF", "2026-01-01", "2026-02-01", "2026-03-01", date.fromisoformat),
     "num_patients": ("--patients", "DEMO_NUM_PATIENTS", "100", "200", "300", int),
     "num_appointments": ("--appointments", "DEMO_NUM_APPOINTMENTS", "101", "102", "103", int),
-    "num_procedures": ("--procedures", "DEMO_NUM_PROCEDURES", "20001", "20002", "20003", int),
+    "num_procedures": ("--procedures", "DEMO_NUM_PROCEDURES", "38001", "38002", "38003", int),
     "seed": ("--seed", "DEMO_SEED", "1", "2", "3", int),
 }
 
@@ -95,7 +95,7 @@ def test_each_setting_comes_from_its_own_highest_source(cwd):
     write_env(cwd, "DEMO_NUM_PATIENTS=100\nDEMO_SEED=5\nDEMO_POSTGRES_HOST=filehost\n")
     config = load(["--seed", "9"], environ={"DEMO_POSTGRES_HOST": "envhost"}, cwd=cwd)
     assert (config.num_patients, config.seed, config.db_host) == (100, 9, "envhost")
-    assert (config.num_appointments, config.num_procedures) == (300, 400)  # derived from the file's patients
+    assert (config.num_appointments, config.num_procedures) == (300, 780)  # derived from the file's patients
 
 
 def test_env_file_syntax_comments_export_and_quotes(cwd):
@@ -146,8 +146,8 @@ BAD_CLI = [
     (["--db-name", "opendental_demox"], "--db-name"),
     (["--db-name", "postgres"], "--db-name"),
     (["--env-file", "missing.env"], "--env-file"),
-    (["--patients", "100", "--appointments", "500"], "--procedures"),  # default procedures 400 < 500
-    (["--appointments", "20", "--procedures", "19", "--patients", "10"], "--procedures"),
+    (["--patients", "100", "--procedures", "500"], "--procedures"),  # 300 appointments hold at least 660
+    (["--appointments", "20", "--procedures", "200", "--patients", "10"], "--procedures"),  # at most 120
     (["--db-host", " "], "--db-host"),
     (["--db-user", ""], "--db-user"),
     (["--reset", "--validate-only"], "--validate-only"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from memory import SETTINGS, practice
@@ -32,14 +33,14 @@ def test_allocate_refuses_what_cannot_be_split():
         allocate(3, [0, 0])
 
 
-def test_census_shares_and_totals_are_exact():
-    people = census.build(2000, 6000, 8000, 4.0, seed=9)
+def test_census_shares_are_exact_and_the_lives_fill_the_requested_volume():
+    people = census.build(2000, 6000, date(2023, 1, 1), date(2026, 12, 1), seed=9)
     ages = [census.AGE_GROUPS[a] for a in people.age]
     assert (ages.count("child"), ages.count("adult"), ages.count("senior")) == (100, 1400, 500)
     insured = sum(people.patients_in(h, h + 1) for h in range(len(people)) if people.insured[h])
     assert insured == 1200
-    assert sum(people.appointments) == 6000 and sum(people.procedures) == 8000
-    assert sum(people.standard_fees) == round(0.8 * 8000)
+    assert abs(people.expected_rows - 6000) < 60  # recall patients are added until the volume is reached
+    assert all(a >= 0 for a in people.appointments) and sum(people.appointments) > 6000  # bounds, not counts
 
 
 def _cents(value: float) -> int:
@@ -65,11 +66,18 @@ def test_every_completed_procedure_balances_and_never_goes_into_credit():
 
 
 def test_claim_lines_stay_within_their_fee():
-    lines = practice().dicts("claimproc")
-    assert lines
-    for line in lines:
-        assert line["InsPayAmt"] + line["WriteOff"] + line["DedApplied"] <= line["FeeBilled"] + 1e-9, line
-        assert 0 <= line["InsPayAmt"] and 0 <= line["WriteOff"]
+    """Paid, written off and applied to the deductible, a procedure's lines on a claim (a supplemental payment
+    included) never exceed what was billed."""
+    settled: dict[tuple[int, int], float] = defaultdict(float)
+    billed: dict[tuple[int, int], float] = defaultdict(float)
+    for line in practice().dicts("claimproc"):
+        if line["Status"] in (1, 4):
+            key = (line["ClaimNum"], line["ProcNum"])
+            settled[key] += line["InsPayAmt"] + line["WriteOff"] + line["DedApplied"]
+            billed[key] += line["FeeBilled"]
+            assert line["InsPayAmt"] >= 0 and line["WriteOff"] >= 0
+    assert settled
+    assert all(settled[key] <= billed[key] + 1e-9 for key in settled)
 
 
 def test_planned_id_blocks_are_disjoint_and_hold_every_row():
@@ -85,8 +93,8 @@ def test_planned_id_blocks_are_disjoint_and_hold_every_row():
         assert all(inside), table
 
 
-def test_the_practice_is_exactly_the_size_asked_for():
+def test_the_practice_is_the_size_asked_for():
     p = practice()
     assert len(p.tables["patient"]) == SETTINGS["num_patients"]
-    assert len(p.tables["appointment"]) == SETTINGS["num_appointments"]
-    assert len(p.tables["procedurelog"]) == SETTINGS["num_procedures"]
+    assert abs(len(p.tables["appointment"]) / SETTINGS["num_appointments"] - 1) < 0.05
+    assert abs(len(p.tables["procedurelog"]) / SETTINGS["num_procedures"] - 1) < 0.05

@@ -21,11 +21,13 @@ AWKWARD = ['tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash', 'quote "
 
 
 def _commlogs() -> list[tuple]:
+    """Commlog rows with awkward notes and a NULL (DateTimeEnd), as tuples in column order."""
     sink = Sinks()["commlog"]
     for n, note in enumerate(AWKWARD, start=1):
-        sink.add(CommlogNum=n, PatNum=n, Note=note, CommDateTime=datetime(2024, 5, n, 9, 30), DateTimeEnd=None,
-                 Mode_=n % 6, SentOrReceived=n % 3)
-    return sink.rows
+        sink.add(CommlogNum=n, PatNum=n, Note=note, CommDateTime=datetime(2024, 5, n, 9, 30), Mode_=n % 6,
+                 SentOrReceived=n % 3)
+    end = schema.table("commlog").index["DateTimeEnd"]
+    return [row[:end] + (None,) + row[end + 1:] for row in sink.rows]
 
 
 def _as_copy_writes(value) -> str | None:

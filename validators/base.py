@@ -62,6 +62,12 @@ class Result:
         return self.violations > 0 and self.check.severity == "ERROR"
 
 
+def given(column: str) -> str:
+    """The column with OpenDental's "no date" (0001-01-01, as a date or a timestamp) read as NULL, as the staging
+    models' clean_date reads it: an unset date then compares with nothing and counts as missing."""
+    return f"NULLIF({column}, DATE '0001-01-01')"
+
+
 def render(sql: str, as_of: date) -> str:
     return sql.replace(":as_of_date", f"DATE '{as_of.isoformat()}'").replace(
         ":as_of_ts", f"TIMESTAMP '{as_of.isoformat()} 00:00:00'"

@@ -14,7 +14,7 @@ from dataclasses import replace
 from config import GeneratorConfig
 from contract import schema
 from contract.tables import PHASES
-from validators import contract_checks, derived, money, structure, timeline, volumes
+from validators import contract_checks, dbm, derived, empty_values, money, structure, timeline, volumes
 from validators import extra as extra_checks
 from validators.base import Check, Result, run_checks
 
@@ -39,6 +39,8 @@ def all_checks(config: GeneratorConfig) -> list[Check]:
     checks += money.checks()
     checks += derived.checks()
     checks += extra_checks.checks()
+    checks += empty_values.checks()
+    checks += dbm.checks()
     return checks
 
 

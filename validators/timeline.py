@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contract import schema
 from contract.rules import FUTURE_ALLOWED
-from validators.base import Check
+from validators.base import Check, given
 
 
 def no_future_checks(table: str) -> list[Check]:
@@ -21,6 +21,8 @@ def no_future_checks(table: str) -> list[Check]:
     return result
 
 
+SENT, RECEIVED = given('"DateSent"'), given('"DateReceived"')
+
 SEQUENCES = {
     "appointment": [
         Check("visit stamps in order", "appointment",
@@ -30,8 +32,9 @@ SEQUENCES = {
                  AND "DateTimeDismissed"::date = "AptDateTime"::date)""",
               description="completed visit without arrived <= seated <= dismissed on the same day"),
         Check("visit stamps only when completed", "appointment",
-              """SELECT count(*) FROM raw.appointment WHERE "AptStatus" <> 2 AND
-                 ("DateTimeArrived" IS NOT NULL OR "DateTimeSeated" IS NOT NULL OR "DateTimeDismissed" IS NOT NULL)""",
+              f"""SELECT count(*) FROM raw.appointment WHERE "AptStatus" <> 2 AND
+                 ({given('"DateTimeArrived"')} IS NOT NULL OR {given('"DateTimeSeated"')} IS NOT NULL
+                  OR {given('"DateTimeDismissed"')} IS NOT NULL)""",
               description="arrival stamps on an appointment that was not completed"),
         Check("completed visits have completed procedures", "appointment",
               """SELECT count(*) FROM raw.appointment a WHERE a."AptStatus" = 2 AND NOT EXISTS (
@@ -55,13 +58,13 @@ SEQUENCES = {
               """SELECT count(*) FROM raw.patient WHERE "SecDateEntry" > "DateTStamp"::date""",
               description="SecDateEntry after DateTStamp"),
         Check("first visit after birth", "patient",
-              """SELECT count(*) FROM raw.patient WHERE "DateFirstVisit" < "Birthdate" """,
+              f"""SELECT count(*) FROM raw.patient WHERE {given('"DateFirstVisit"')} < {given('"Birthdate"')}""",
               description="first visit before the birth date"),
     ],
     "claim": [
         Check("claim sent after service", "claim",
-              """SELECT count(*) FROM raw.claim WHERE "DateSent" < "DateService" OR "DateReceived" < "DateSent"
-                 OR ("ClaimStatus" = 'R' AND "DateReceived" IS NULL) OR ("ClaimStatus" = 'S' AND "DateSent" IS NULL)""",
+              f"""SELECT count(*) FROM raw.claim WHERE {SENT} < "DateService" OR {RECEIVED} < {SENT}
+                 OR ("ClaimStatus" = 'R' AND {RECEIVED} IS NULL) OR ("ClaimStatus" = 'S' AND {SENT} IS NULL)""",
               description="claim dates out of order or missing for its status"),
     ],
     "paysplit": [
@@ -76,7 +79,7 @@ SEQUENCES = {
     ],
     "claimproc": [
         Check("insurance paid after the procedure", "claimproc",
-              """SELECT count(*) FROM raw.claimproc WHERE "DateCP" < "ProcDate" """,
+              f"""SELECT count(*) FROM raw.claimproc WHERE "Status" IN (1, 4) AND {given('"DateCP"')} < "ProcDate" """,
               description="insurance payment dated before the procedure"),
     ],
     "adjustment": [

@@ -7,16 +7,14 @@ Insurance phase:
   created: the median of the plan's earlier received allowed fees for the code, else the UCR fee.
 
 Financial phase:
-* claimtracking: each sent claim's history - sent, a follow-up call (assigned to a biller) when the carrier
+* claimtracking: each claim's history - created, sent, a follow-up call (assigned to a biller) when the carrier
   takes more than 30 days, and the payment received.
-* claimsnapshot: the estimate of every procedure of a claim, taken the night the claim was sent.
+* claimsnapshot: the estimate of every procedure of a claim, taken when the claim is created.
 * eobattach: the scanned EOB of most claim payments (electronic remittances have none).
-* statement, statementprod: a monthly statement to each guarantor whose household owes money, listing what is
-  owed, until the account goes to collections after the fifth.
-
-Statements bill only what the ledger shows was certainly owed on the statement date: procedures and fees never
-paid, from the day they became the patient's to pay (the visit, or the day the last claim on the procedure was
-paid). The ledger keeps no payment dates, so amounts paid later in full are not billed (see the report).
+* statement, statementprod: a monthly statement to each guarantor whose household owes money on the statement
+  date, listing what is owed: the patient's part of each procedure and office fee, once insurance has answered
+  (the ledger dates every movement, so each statement shows the balance of its own day), until the account goes
+  to collections after the fifth.
 """
 
 from __future__ import annotations
@@ -36,7 +34,7 @@ from generators.rng import stream
 
 # claimtracking.TrackingType values the dbt project accepts (contract §7)
 RECEIVED, STATUS, ASSIGNED = "ClaimProcReceived", "StatusHistory", "ClaimUser"
-TRACKING_ROWS_PER_CLAIM = 4  # sent, assigned + called, received
+TRACKING_ROWS_PER_CLAIM = 5  # created, sent, assigned + called, received
 FOLLOW_UP_DAYS = 30
 TRACKING_LIMIT = datetime(2026, 12, 31, 23, 59, 59)  # contract G-15: int_claim_tracking rejects later entries
 # int_claim_tracking (tracking rows x claim procedures) must stay within 1,000..100,000 (contract G-09): a large
@@ -77,10 +75,11 @@ def emit_household(ctx, household, stories) -> None:
     since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
-        if claim.sent_on and claim.day >= FLOOR:  # its claim procedures are staged
+        if claim.day >= FLOOR:  # its claim procedures are staged
             if claim.day >= since:
                 _tracking(ctx, claim, billers, rng)
-            _snapshots(ctx, claim)
+            if not claim.preauth:
+                _snapshots(ctx, claim)
         # an EOB is read with its claim payment, which is staged from its 2023 check date on
         if claim.payment_num and claim.received_on >= FLOOR and rng.random() < EOB_SCAN_RATE:
             _eob(ctx, claim, rng)
@@ -97,7 +96,7 @@ def _blue_book(ctx, claims) -> None:
     paid: dict[tuple[int, str], list[tuple[date, int]]] = {}  # (plan, code) -> (received, allowed)
     for claim in claims:
         plan = claim.coverage.plan
-        if plan.fee_sched or claim.secondary:
+        if plan.fee_sched or claim.secondary or claim.preauth:
             continue
         written = claim.day >= FLOOR
         if written:
@@ -157,8 +156,14 @@ def tracking_since(procedures: int, start: date, last_day: date) -> date:
 def _tracking(ctx, claim, billers: list[int], rng) -> None:
     biller = billers[claim.claim_num % len(billers)]
     carrier = claim.coverage.plan.carrier_name
-    rows = [(calendar.at(claim.sent_on, 9 * 60 + int(rng.random() * 240)), STATUS, biller,
-             f"Sent electronically to {carrier}")]
+    kind = "Pre-authorization" if claim.preauth else "Claim"
+    created = calendar.at(claim.day, 17 * 60 + int(rng.random() * 30))
+    rows = [(created, STATUS, biller, f"{kind} created, waiting to send")]
+    if claim.sent_on is None:
+        _write_tracking(ctx, claim, rows)
+        return
+    rows.append((calendar.at(claim.sent_on, 9 * 60 + int(rng.random() * 240)), STATUS, biller,
+                 f"Sent electronically to {carrier}"))
     answered = claim.received_on or ctx.window.as_of
     follow_up = next_open_day(claim.sent_on, FOLLOW_UP_DAYS, FOLLOW_UP_DAYS + 5, rng)
     if follow_up < answered:
@@ -169,8 +174,13 @@ def _tracking(ctx, claim, billers: list[int], rng) -> None:
                      f"Called {carrier}: claim on file and in process"))
     if claim.received_on:
         paid = sum(line.paid for line in claim.lines) / 100
-        rows.append((calendar.at(claim.received_on, 11 * 60 + int(rng.random() * 5)), RECEIVED, biller,
-                     f"{len(claim.lines)} procedure(s) received, insurance paid ${paid:,.2f}"))
+        note = (f"Pre-authorization answered: estimate ${sum(x.estimate for x in claim.lines) / 100:,.2f}"
+                if claim.preauth else f"{len(claim.lines)} procedure(s) received, insurance paid ${paid:,.2f}")
+        rows.append((calendar.at(claim.received_on, 11 * 60 + int(rng.random() * 5)), RECEIVED, biller, note))
+    _write_tracking(ctx, claim, rows)
+
+
+def _write_tracking(ctx, claim, rows) -> None:
     latest = min(ctx.window.end_of_data, TRACKING_LIMIT)
     rows = [row for row in rows if row[0] <= latest]
     sink = ctx.sinks["claimtracking"]
@@ -180,8 +190,8 @@ def _tracking(ctx, claim, billers: list[int], rng) -> None:
 
 
 def _snapshots(ctx, claim) -> None:
-    """The claim's estimates as sent, taken by the OpenDental Service that night (SnapshotTrigger 1, Service)."""
-    taken = min(calendar.at(claim.sent_on, 21 * 60), ctx.window.end_of_data)
+    """The claim's estimates, taken when the claim is created."""
+    taken = min(calendar.at(claim.day, 17 * 60 + 5), ctx.window.end_of_data)
     sink, claim_type = ctx.sinks["claimsnapshot"], "S" if claim.secondary else "P"
     for num, line in zip(ctx.ids.reserve("claimsnapshot", len(claim.lines)), claim.lines):
         sink.add(ClaimSnapshotNum=num, ProcNum=line.charge.proc_num, ClaimType=claim_type,
@@ -206,30 +216,30 @@ def _eob(ctx, claim, rng) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Owed:
-    """A procedure or office fee the household certainly owed from `due` on (and still owes)."""
+    """A procedure or office fee the household owed on a statement date, and how much."""
 
-    due: date
     day: date
     amount: int  # cents
     prod_type: int
     fkey: int
 
 
-def owed_items(stories) -> list[Owed]:
-    """What the household's ledgers still owe on the as-of date, outside pending insurance: unchanged since due."""
+def owed_on(stories, day: date) -> list[Owed]:
+    """What the household owed on `day`, outside what insurance had not answered yet."""
     items = []
     for story in stories:
-        answers: dict[int, list[date | None]] = {}  # charge -> received dates of its claims
+        pending: dict[int, int] = {}  # charge -> insurance still expected on `day`
         for claim in story.ledger.claims:
+            if claim.preauth or claim.day > day or (claim.received_on is not None and claim.received_on <= day):
+                continue
             for line in claim.lines:
-                answers.setdefault(id(line.charge), []).append(claim.received_on)
+                pending[id(line.charge)] = pending.get(id(line.charge), 0) + line.estimate + line.write_off
         for charge in story.ledger.charges:
-            received = answers.get(id(charge), [])
-            if charge.balance > 0 and None not in received:  # not while insurance is pending
-                items.append(Owed(max(received, default=charge.day), charge.day, charge.balance, PROCEDURE,
-                                  charge.proc_num))
-        items += [Owed(fee.day, fee.day, fee.balance, ADJUSTMENT, fee.adj_num)
-                  for fee in story.ledger.fees if fee.balance > 0]
+            owed = charge.balance_on(day) - pending.get(id(charge), 0)
+            if owed > 0 and charge.day < day:
+                items.append(Owed(charge.day, owed, PROCEDURE, charge.proc_num))
+        items += [Owed(fee.day, fee.balance_on(day), ADJUSTMENT, fee.adj_num)
+                  for fee in story.ledger.fees if fee.day < day and fee.balance_on(day) > 0]
     return items
 
 
@@ -249,8 +259,7 @@ def billing_days(start: date, last_day: date) -> tuple[date, ...]:
 
 
 def _statements(ctx, stories, claims, rng) -> None:
-    items = owed_items(stories)
-    if not items:
+    if not any(story.ledger.charges or story.ledger.fees for story in stories):
         return
     guarantor = next((s.patient for s in stories if s.patient.pat_num == s.patient.guarantor), stories[0].patient)
     mode = MAIL
@@ -260,7 +269,7 @@ def _statements(ctx, stories, claims, rng) -> None:
         mode = ELECTRONIC
     sent = 0
     for day in billing_days(ctx.window.start, ctx.window.last_day):
-        due = [item for item in items if item.due < day]
+        due = owed_on(stories, day)
         amount = sum(item.amount for item in due)
         if amount < MIN_STATEMENT_BALANCE:
             continue

@@ -271,6 +271,9 @@ NO_NSAID = BLEEDING_RISK | {23}  # and chronic kidney disease
 CONSENT, MEDICAL_HISTORY = 6, 11
 INPUT_FIELD, STATIC_TEXT, CHECK_BOX, SIG_BOX = 1, 2, 8, 9
 FONT = "Microsoft Sans Serif"
+# Color.Black as a signed ARGB int: Database Maintenance (SheetFieldsWithEmptyItemColor) repaints a field drawn in
+# no colour (0) black.
+BLACK = -16777216
 
 
 @dataclass(frozen=True)
@@ -384,6 +387,9 @@ AUTO_CODES = (("Amalgam", True, False), ("Composite", False, False), ("Crown", F
 # (Description, IsHidden, UniqueID): the ADA forms in use, older revisions kept but hidden
 CLAIM_FORMS = (("ADA 2019", False, "OD14"), ("ADA 2012", True, "OD11"), ("ADA 2006", True, "OD9"),
                ("CMS-1500 (02/12)", False, "OD12"))
+# ClaimFormNum of the practice's default form (OpenDental's preference DefaultClaimForm), which every plan names:
+# Database Maintenance (InsPlanNoClaimForm) gives it to any plan left without one.
+DEFAULT_CLAIM_FORM = 1 + [name for name, _, _ in CLAIM_FORMS].index("ADA 2019")
 
 
 # ---------------------------------------------------------------- rows
@@ -448,7 +454,7 @@ def field_columns(f: FieldDef, order: int) -> dict:
                "FontIsBold": f.bold, "XPos": f.x, "YPos": f.y, "Width": f.width, "Height": f.height,
                "RadioButtonValue": f.radio_value, "IsRequired": f.field_type == SIG_BOX, "TabOrder": order,
                "ReportableName": f.reportable, "IsLocked": f.field_type == STATIC_TEXT, "UiLabelMobile": f.label,
-               "CanElectronicallySign": f.field_type == SIG_BOX}
+               "CanElectronicallySign": f.field_type == SIG_BOX, "ItemColor": BLACK}
     return {name: value for name, value in columns.items() if value not in (0, "")}  # False == 0
 
 

@@ -72,12 +72,13 @@ assert not [t for t in TASK_LISTS.values() if any(k in t.descript.lower() for k 
 
 
 def _task_lists(ctx) -> None:
-    owner = office_manager(ctx.staff).user_num
+    # FromNum is the repeating list a list was made from (none here): Database Maintenance
+    # (TaskListsAbandonedRepeating) moves a top-level list whose FromNum names no list.
     entered = calendar.at(ctx.window.setup_day, 7 * 60 + 30)
     for k, t in enumerate(TASK_LISTS.values()):
         ctx.sinks["tasklist"].add(
             TaskListNum=t.num, Descript=t.descript, Parent=t.parent, DateTL=None, IsRepeating=False, DateType=False,
-            FromNum=owner, ObjectType=t.object_type, DateTimeEntry=entered + timedelta(minutes=k),
+            FromNum=0, ObjectType=t.object_type, DateTimeEntry=entered + timedelta(minutes=k),
             GlobalTaskFilterType=False, TaskListStatus=t.status,
         )
 

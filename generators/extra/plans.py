@@ -1,9 +1,8 @@
 """Treatment plans, and how procedures are grouped: group notes and multi-visit work.
 
-A treatment plan (treatplan) is presented at the completed visit where work was diagnosed: the last completed
-visit before a treatment appointment was booked, or that appointment itself when the work was diagnosed and
-done on the same day; work diagnosed but not booked yet (Story.unscheduled) is planned at the visit it dates
-from. The plan holds those procedures (treatplanattach); the printed copy saved with it lists them with their
+A treatment plan (treatplan) is presented at the completed exam where work was found (Story.presented, from
+clinical.py): the work the patient accepted (booked, done, or waiting on a planned appointment) and the work
+they did not. The plan holds those procedures (treatplanattach); the printed copy saved with it lists them with their
 fees and insurance estimates at that date (proctp), printed with the options of treatplanparam. Procedures since
 completed stay on the plan (the same procedures, now complete); the others are booked for later, were missed,
 or stall. treatplanparam holds per-plan print options, so it is patient data (Clinical), not reference data.
@@ -39,7 +38,6 @@ from generators.rng import stream
 
 SAVED = 0  # TPStatus: OpenDental's saved plan, the only status the contract accepts
 NO_PRIORITY = 0  # the definition table holds no treatment priorities (category 20)
-DIAGNOSIS_VALID_DAYS = 365  # work booked later than this after an exam is diagnosed afresh
 PRESENT_RATE = 0.7  # plans under MUST_PRESENT cents are printed this often; larger ones always
 MUST_PRESENT = 30_000
 COORDINATOR_RATE = 0.7  # plans entered by the treatment coordinator, the rest by the presenting dentist
@@ -101,32 +99,16 @@ def emit_household(ctx, household, stories) -> None:
 
 
 def _plans(ctx, story, rng) -> list[Plan]:
-    completed = [v for v in story.visits if v.status == clinical.COMPLETE]
+    """One plan per exam that found treatment (clinical.py's cases), with everything found there."""
     groups: dict[int, tuple[Visit, list[Procedure]]] = {}
-    for visit in story.visits:
-        if visit.kind != "treatment":
-            continue
-        anchor = _diagnosed_at(visit, completed)
-        if anchor is not None:
-            groups.setdefault(anchor.apt_num, (anchor, []))[1].extend(visit.procedures)
-    if story.unscheduled and completed and story.unscheduled[0].day == completed[-1].day:
-        groups.setdefault(completed[-1].apt_num, (completed[-1], []))[1].extend(story.unscheduled)
+    for exam, procedures in story.presented:
+        groups.setdefault(exam.apt_num, (exam, []))[1].extend(procedures)
     plans = []
     for anchor, procedures in sorted(groups.values(), key=lambda g: g[0].start):
         plan = _presented(ctx, anchor, procedures, rng)
         if plan is not None:
             plans.append(plan)
     return plans
-
-
-def _diagnosed_at(visit: Visit, completed: list[Visit]) -> Visit | None:
-    """The last completed visit in the year before the appointment was booked; else the visit itself, where
-    the work was diagnosed and done on the same day (a visit that did not happen diagnosed nothing)."""
-    booked = (visit.booked or visit.start).date()
-    earlier = [c for c in completed if c.day < visit.day and 0 <= (booked - c.day).days <= DIAGNOSIS_VALID_DAYS]
-    if earlier:
-        return earlier[-1]
-    return visit if visit.status == clinical.COMPLETE else None
 
 
 def _presented(ctx, anchor: Visit, procedures: list[Procedure], rng) -> Plan | None:

@@ -2,9 +2,9 @@
 
 * histappointment: every appointment's history in time order - created (HistApptAction 1), sometimes moved
   from an earlier slot (2), confirmed (2) before a visit that was kept or broken, then completed, broken or
-  missed (2). A broken or missed visit the patient rebooked within four months gets a last snapshot (1)
-  whose note names the new appointment ('new appt:#n', read by int_appointment_details). The last row always
-  holds the appointment's current status, time and providers.
+  missed (2). A broken or missed visit the patient rebooked gets a last snapshot (1) whose note names the
+  appointment that replaced it ('new appt:#n', read by int_appointment_details). A planned appointment has its
+  creation only. The last row always holds the appointment's current status, time and providers.
 * perioexam / periomeasure: adults are charted at a comprehensive or periodontal exam, at root planing or
   debridement, and at a cleaning once their last chart is a year old (perio maintenance) or two (healthy
   gums): probing depths on the six Ramfjord index teeth plus up to two findings (bleeding, recession,
@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from contract.opendental import LAB_PROCEDURES
 from contract.rules import FLOOR, future_allowed
 from generators import calendar
-from generators.clinical import BROKEN, COMPLETE, SCHEDULED, UNSCHEDULED, _operatory, _pattern
+from generators.clinical import BROKEN, COMPLETE, PLANNED, SCHEDULED, UNSCHEDULED, _operatory
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.rng import stream
 
@@ -115,12 +115,16 @@ def _histories(ctx, patient, visits, future: bool) -> None:
     rng = stream(ctx.seed, "histappointment", patient.pat_num)
     front = [u.user_num for u in ctx.staff.users_by_role("front")]
     sink, ids = ctx.sinks["histappointment"], ctx.ids
-    for index, visit in enumerate(visits):
+    rebooked_by = {v.rebooks: v for v in visits if v.rebooks}
+    for visit in visits:
         if visit.status == SCHEDULED and not future:
             continue
-        following = visits[index + 1] if index + 1 < len(visits) else None
         snapshot = _snapshot(ctx, patient, visit, front)
-        events = _events(ctx, visit, following, front, rng)
+        if visit.status == PLANNED:  # made at the exam and never on the schedule: its creation only
+            events = [(visit.booked, CREATED, front[visit.apt_num % len(front)], "", PLANNED, UNCONFIRMED,
+                       visit.start)]
+        else:
+            events = _events(ctx, visit, rebooked_by.get(visit.apt_num), front, rng)
         for num, (moment, action, user, note, status, confirmed, apt_time) in zip(
                 ids.reserve("histappointment", len(events)), events):
             sink.add(HistApptNum=num, HistUserNum=user, HistDateTStamp=moment,
@@ -130,9 +134,8 @@ def _histories(ctx, patient, visits, future: bool) -> None:
 
 def _snapshot(ctx, patient, visit, front: list[int]) -> dict:
     """The columns that stay as clinical.py writes them throughout the appointment's history."""
-    minutes = max(20, min(120, sum(p.code.minutes for p in visit.procedures)))
     return {
-        "PatNum": patient.pat_num, "AptNum": visit.apt_num, "Pattern": _pattern(minutes, visit.prov_hyg is not None),
+        "PatNum": patient.pat_num, "AptNum": visit.apt_num, "Pattern": visit.pattern,
         "Op": _operatory(ctx, visit), "ProvNum": visit.prov_num, "ProvHyg": visit.prov_hyg,
         "IsNewPatient": visit.kind == "new", "ProcDescript": ", ".join(p.code.abbr for p in visit.procedures),
         "IsHygiene": visit.prov_hyg is not None, "AppointmentTypeNum": visit.type_num,

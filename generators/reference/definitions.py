@@ -1,9 +1,9 @@
 """raw.definition: OpenDental's lookup values, with the ids the downstream models hard-code.
 
 Categories follow the contract's reading of them: 1 adjustment types, 2 provider status, 3 provider
-specialty, 4 procedure status, 5 treatment area, 6 fee schedule type, 7 anesthesia type, 10 patient
-payment types, 11 procedure categories. Numeric ItemValues are unique within categories 2-7 (the
-models join on them); payment-type ids never appear in category 1.
+specialty, 4 procedure status (and OpenDental's billing types, with no ItemValue), 5 treatment area, 6 fee
+schedule type, 7 anesthesia type, 10 patient payment types, 11 procedure categories. Numeric ItemValues are
+unique within categories 2-7 (the models join on them); payment-type ids never appear in category 1.
 """
 
 from __future__ import annotations
@@ -43,21 +43,25 @@ ADJUSTMENT_TYPES = {
     235: "Reallocation",
     549: "Administrative Fee",
     550: "Missed Appointment Fee",
+    690: "Collection Agency Write-off",
 }
+COLLECTIONS_WRITE_OFF = 690
 
 # Patient payment types (category 10). 0 (income transfer) and 72 (refund) are special.
+# Named as the dbt project's practice names them (fact_payment.sql); 676 and 681 exist but this office does not use
+# them.
 PAYMENT_TYPES = {
     69: "Check",
     70: "Cash",
     71: "Credit Card",
-    72: "Refund",
-    391: "Debit Card",
-    412: "CareCredit",
-    417: "Online Payment",
-    574: "Patient Portal",
-    634: "ACH Bank Transfer",
-    676: "Apple Pay",
-    681: "Third-Party Financing",
+    72: "Patient Refund",
+    391: "Care Credit",
+    412: "Stripe",
+    417: "Lending Club",
+    574: "ProceedFinance",
+    634: "Cherry",
+    676: "Insurance Interest",
+    681: "Sunbit",
 }
 TRANSFER_PAY_TYPE = 0
 REFUND_PAY_TYPE = 72
@@ -110,12 +114,14 @@ RECALL_STATUSES = {RECALL_STATUS_SCHEDULED: "Scheduled", RECALL_STATUS_COMPLETED
 
 TASK_PRIORITIES = {263: "Normal", 290: "High"}
 
-# Provider specialties (category 3): ItemValue is the provider.Specialty number.
-SPECIALTY_GENERAL, SPECIALTY_HYGIENIST, SPECIALTY_ORAL_SURGERY = 0, 1, 8
+# Provider specialties (category 3). OpenDental stores the specialty's DefNum in provider.Specialty; the dbt
+# project looks specialties up by ItemValue, so each one's ItemValue is its own DefNum (see all_definitions).
 SPECIALTIES = {
     0: "General Dentistry", 1: "Hygienist", 2: "Endodontics", 3: "Pediatric Dentistry", 4: "Periodontics",
     5: "Prosthodontics", 6: "Orthodontics", 7: "Denturist", 8: "Oral Surgery", 9: "Dental Assistant",
 }
+
+SPECIALTY_VALUE = "<DefNum>"  # placeholder in _numbered, replaced by the row's own DefNum
 
 PROCEDURE_STATUSES = {
     1: "Treatment Planned", 2: "Complete", 3: "Existing Current Provider", 4: "Existing Other Provider",
@@ -143,7 +149,10 @@ FIRST_FREE_DEF_NUM = 1000
 CATEGORY_ACCOUNT_COLORS = 0
 CATEGORY_DOCUMENTS = 18
 CATEGORY_CONFIRMATION = 52
-CATEGORY_BILLING_TYPES = 53
+# OpenDental's DefCat.BillingTypes: Database Maintenance (BillingTypesInvalid) resets a patient's billing type that
+# is no category-4 row. The contract reads category 4 as procedure statuses joined on ItemValue; billing types keep
+# an empty ItemValue (NULL once staged), so they never match a status.
+CATEGORY_BILLING_TYPES = 4
 CATEGORY_DISCOUNT_QUALIFIERS = 15
 
 
@@ -163,7 +172,7 @@ def _fixed() -> list[Definition]:
 def _numbered() -> list[tuple[int, str, str]]:
     """(category, name, value) of the rows whose DefNum the generator assigns."""
     rows = [(2, "0", str(status)) for status in (0, 1)]  # provider status: ItemName must be '0'
-    rows += [(3, name, str(v)) for v, name in SPECIALTIES.items()]
+    rows += [(3, name, SPECIALTY_VALUE) for name in SPECIALTIES.values()]
     rows += [(4, name, str(v)) for v, name in PROCEDURE_STATUSES.items()]
     rows += [(5, name, str(v)) for v, name in TREATMENT_AREAS.items()]
     rows += [(6, name, str(v)) for v, name in FEE_SCHEDULE_TYPES.items()]
@@ -180,7 +189,8 @@ def _numbered() -> list[tuple[int, str, str]]:
 def all_definitions() -> tuple[Definition, ...]:
     rows = _fixed()
     for offset, (category, name, value) in enumerate(_numbered()):
-        rows.append(Definition(FIRST_FREE_DEF_NUM + offset, category, name, value))
+        def_num = FIRST_FREE_DEF_NUM + offset
+        rows.append(Definition(def_num, category, name, str(def_num) if value == SPECIALTY_VALUE else value))
     return tuple(rows)
 
 
@@ -192,3 +202,9 @@ def def_nums(category: int) -> tuple[int, ...]:
 @cache
 def def_num_of(category: int, name: str) -> int:
     return next(d.def_num for d in all_definitions() if d.category == category and d.name == name)
+
+
+# provider.Specialty of the practice's providers: the DefNums of their specialties
+SPECIALTY_GENERAL = def_num_of(3, "General Dentistry")
+SPECIALTY_HYGIENIST = def_num_of(3, "Hygienist")
+SPECIALTY_ORAL_SURGERY = def_num_of(3, "Oral Surgery")

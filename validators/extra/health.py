@@ -29,10 +29,13 @@ def checks() -> list[Check]:
 
 
 def sheetfield_stamps() -> Check:
-    """stg_opendental__sheetfield's _created_at/_updated_at: the sheet's stamps, else the field's signature time."""
-    signed = clean(col("f", "DateTimeSig"))
-    created = f'coalesce({clean(col("s", "DateTimeSheet"))}, {signed})'
-    updated = f'coalesce({clean(col("s", "DateTSheetEdited"))}, {signed})'
+    """stg_opendental__sheetfield's _created_at/_updated_at: the sheet's stamps, else the field's signature time.
+
+    As the model does, the raw values are coalesced first and cleaned after: a sheet's 0001-01-01 is not replaced
+    by the signature time, it makes the stamp NULL."""
+    signed = col("f", "DateTimeSig")
+    created = clean(f'coalesce({col("s", "DateTimeSheet")}, {signed})')
+    updated = clean(f'coalesce({col("s", "DateTSheetEdited")}, {signed})')
     return Check("D-sheetfield-01 created and updated stamps", "sheetfield",
                  relation='raw.sheetfield AS f LEFT JOIN raw.sheet AS s ON s."SheetNum" = f."SheetNum"',
                  predicate=f"{created} IS NULL OR {updated} IS NULL",

@@ -11,21 +11,24 @@ D-laboratory-01, the NOT NULL parts of D-scheduleop-01, D-perioexam-01 and D-per
 from __future__ import annotations
 
 from contract.opendental import HOLIDAY_BLOCKOUT, LAB_PROCEDURES, SCHED_BLOCKOUT, SCHED_PROVIDER
-from validators.base import Check
+from validators.base import Check, given
 from validators.derived import WARN, at_least_one, groups, missing, rows
 from validators.structure import staged
 
 LAB_CODES = ", ".join(f"'{code}'" for code in LAB_PROCEDURES)
-# An appointment's span on its day: from its time for the length of its pattern (10 minutes a character).
+# A lab case's steps not yet taken hold OpenDental's 0001-01-01: compared with nothing.
+SENT, RECEIVED, CHECKED = (given(f'l."{c}"') for c in ("DateTimeSent", "DateTimeRecd", "DateTimeChecked"))
+# An appointment's span on its day: from its time for the length of its pattern (5 minutes a character).
 SPAN = """a."AptDateTime"::time AS starts,
-          a."AptDateTime"::time + length(a."Pattern") * interval '10 minutes' AS ends"""
+          a."AptDateTime"::time + length(a."Pattern") * interval '5 minutes' AS ends"""
 
 
 def schedule_checks() -> list[Check]:
     appointment_providers = f"""
         SELECT a."AptDateTime"::date AS day, p.prov, {SPAN}
         FROM {staged("appointment")} AS a CROSS JOIN LATERAL (VALUES (a."ProvNum"), (nullif(a."ProvHyg", 0))) AS p(prov)
-        WHERE p.prov IS NOT NULL AND a."AptDateTime"::date <= (SELECT max(s."SchedDate") FROM raw.schedule AS s)"""
+        WHERE p.prov IS NOT NULL AND a."AptStatus" <> 6  -- a planned appointment is not on the schedule
+          AND a."AptDateTime"::date <= (SELECT max(s."SchedDate") FROM raw.schedule AS s)"""
     blocked = f"""
         SELECT s."SchedDate", s."StartTime", s."StopTime", o."OperatoryNum" FROM raw.schedule AS s
         JOIN raw.scheduleop AS o USING ("ScheduleNum") WHERE s."SchedType" = {SCHED_BLOCKOUT}"""
@@ -55,7 +58,8 @@ def schedule_checks() -> list[Check]:
                 SELECT h."SchedDate" FROM raw.schedule AS h WHERE h."BlockoutType" = {HOLIDAY_BLOCKOUT})""",
               description="provider schedule on a day the office is closed for a holiday"),
         Check("blockouts clear of appointments", "schedule", f"""
-            SELECT count(*) FROM (SELECT a."Op", a."AptDateTime"::date AS day, {SPAN} FROM raw.appointment AS a) AS a
+            SELECT count(*) FROM (SELECT a."Op", a."AptDateTime"::date AS day, {SPAN} FROM raw.appointment AS a
+                                  WHERE a."AptStatus" <> 6) AS a
             JOIN ({blocked}) AS b ON b."OperatoryNum" = a."Op" AND b."SchedDate" = a.day
             WHERE a.starts < b."StopTime" AND b."StartTime" < a.ends""",
               description="appointment overlapping a blockout of its operatory"),
@@ -120,17 +124,17 @@ def lab_checks() -> list[Check]:
         rows("labcase laboratory exists", "labcase", "l",
              missing('l."LaboratoryNum"', "raw.laboratory", "LaboratoryNum"), "lab case naming a missing laboratory"),
         rows("labcase dates in order", "labcase", "l",
-             """l."DateTimeSent" < l."DateTimeCreated" OR l."DateTimeRecd" < l."DateTimeSent"
-                OR l."DateTimeChecked" < l."DateTimeRecd" OR l."DateTimeDue" < l."DateTimeCreated"
+             f"""{SENT} < l."DateTimeCreated" OR {RECEIVED} < {SENT}
+                OR {CHECKED} < {RECEIVED} OR l."DateTimeDue" < l."DateTimeCreated"
                 OR l."DateTStamp" < greatest(l."DateTimeCreated", l."DateTimeSent", l."DateTimeRecd",
                                              l."DateTimeChecked")""",
              "lab case sent before created, received before sent, checked before received, due before created, "
              "or stamped before its last step"),
-        Check("labcase back before the seat", "labcase", """
+        Check("labcase back before the seat", "labcase", f"""
             SELECT count(*) FROM raw.labcase AS l LEFT JOIN raw.appointment AS a USING ("AptNum")
             WHERE a."AptNum" IS NULL OR a."PatNum" <> l."PatNum" OR l."DateTimeCreated" >= a."AptDateTime"
                OR l."DateTimeRecd" >= a."AptDateTime" OR l."DateTimeChecked" >= a."AptDateTime"
-               OR (a."AptStatus" = 2 AND l."DateTimeChecked" IS NULL)""",
+               OR (a."AptStatus" = 2 AND {CHECKED} IS NULL)""",
               description="lab case not created, received and checked before its patient's seat appointment"),
         Check("labcase for every seated restoration", "labcase", f"""
             SELECT count(*) FROM raw.procedurelog AS p JOIN raw.procedurecode AS c USING ("CodeNum")
