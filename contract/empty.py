@@ -7,7 +7,7 @@ ETL copies these as they are and the staging models turn them into NULL themselv
 so a query written the OpenDental way (`DateTerm = '0001-01-01'`, `AptNum = 0`) sees every row it should.
 
 The generator writes them too: generators/sink.py gives every column a generator leaves out, or passes None
-for, the value `empty_value` names. NULL stays only in the columns NULL_ALLOWED lists, each with the reason: a
+for, the value `empty_values` names. NULL stays only in the columns NULL_ALLOWED lists, each with the reason: a
 dbt test or staging filter reads the raw value and would treat the sentinel differently from NULL, or the table
 is not OpenDental's. validators/empty_values.py checks that no other column holds a NULL.
 """
@@ -47,6 +47,8 @@ _WARN_FK = "id_cast keeps 0 (no NULLIF) and no row has id 0, so a 0 would fail {
 NULL_ALLOWED = {
     ("appointment", "ProvHyg"): _WARN_FK.format(rule="R-appointment-015", what="hygienist_id -> provider")
     + " on every visit without a hygienist",
+    ("claimproc", "ClaimPaymentNum"): "id_cast keeps 0, and int_claim_payments takes every claimproc whose "
+    "ClaimPaymentNum is not NULL (0 too): an estimate's ClaimNum 0 would fail its ERROR relationships (D-claimproc-02)",
     ("commlog", "ProgramNum"): _WARN_FK.format(rule="R-commlog-009", what="program_id -> program")
     + "; and int_automated_communication_flags_simple takes any non-NULL ProgramNum for automated (D-commlog-01)",
     ("employee", "ReportsTo"): "passthrough: a 0 would fail R-employee-014 (reports_to_employee_id -> employee "
@@ -54,6 +56,9 @@ NULL_ALLOWED = {
     ("eobattach", "ClaimNumPreAuth"): _WARN_FK.format(rule="R-eobattach-010", what="claim_preauth_id -> claim"),
     ("inssub", "DateTerm"): "read raw by the stg_opendental__inssub filter (\"DateTerm\" IS NULL OR >= current_date) "
     "and by subscriber_status (R-inssub-018/019): NULL stages as ACTIVE, 0001-01-01 would stage as TERMINATED",
+    ("patient", "DateFirstVisit"): "passthrough: staged as is, 0001-01-01 would fail int_ar_analysis' date_range_test "
+    "(1900-01-01 .. today, WARN) and pass as a first visit where the marts ask first_visit_date IS NOT NULL "
+    "(D-patient-06)",
     **{("periomeasure", c): "OpenDental's 'no measurement' is -1, which R-periomeasure-014..019 (value >= 0 or "
        "NULL; WARN from 1 row, ERROR from 50) reject, and 0 would be a reading"
        for c in ("MBvalue", "Bvalue", "DBvalue", "MLvalue", "Lvalue", "DLvalue")},
@@ -95,8 +100,3 @@ def empty_values(table: str) -> tuple:
     """Per column of the table, in order: the value written for "unset" (None where NULL is allowed)."""
     return tuple(None if null_allowed(table, c.name) else sentinel(c.type, table, c.name)
                  for c in schema.table(table).columns)
-
-
-def empty_value(table: str, column: str):
-    spec = schema.table(table)
-    return empty_values(table)[spec.index[column]]

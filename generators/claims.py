@@ -30,6 +30,9 @@ NOT_BILLED_CATEGORIES = {667, 300}  # whitening and veneers: cosmetic, never sen
 DOWNGRADE_RATE = 0.07  # lines paid less than estimated
 DENIAL_RATE = 0.03  # lines denied (frequency limits, not covered): paid $0
 SUPPLEMENTAL_RATE = 0.35  # downgraded lines the office appeals and is paid more on later
+ANSWER_DAYS = (7, 35)  # from sending to the carrier's payment
+SLOW_CLAIM_RATE = 0.05  # claims pended or lost by the carrier, answered after follow-up
+SLOW_CLAIM_DAYS = (60, 180)
 # claimproc.Status (OpenDental's ClaimProcStatus)
 NOT_RECEIVED, RECEIVED, PREAUTH, SUPPLEMENTAL, ESTIMATE = 0, 1, 2, 4, 6
 BY_TOTAL_CARRIERS = frozenset({3, 4, 6, 8})  # Cigna, Aetna, United Concordia, Humana: write-offs as adjustments
@@ -124,7 +127,9 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
     window = ctx.window
     created = sent_after or day
     sent = next_open_day(created, 0 if sent_after is None else 1, 3, rng)
-    received = next_open_day(sent, 7, 35, rng)
+    # most carriers answer within weeks; a few claims are pended or lost and answered months later, after follow-up
+    slow = rng.random() < SLOW_CLAIM_RATE
+    received = next_open_day(sent, *(SLOW_CLAIM_DAYS if slow else ANSWER_DAYS), rng)
     claim_num = ctx.ids.next("claim")
     if sent > window.last_day:
         status, sent_on, received_on = "W", None, None  # created, waiting to be sent
@@ -206,9 +211,9 @@ def _claim_payment(ctx: Context, ledger: Ledger, coverage: Coverage, sent: date,
     ctx.sinks["claimpayment"].add(
         ClaimPaymentNum=num, CheckDate=received, CheckAmt=total / 100, CheckNum=f"{coverage.plan.carrier_num:02d}{num}",
         BankBranch=f"{coverage.plan.carrier_num:03d}", ClinicNum=0, DepositNum=0,
-        # a $0 payment (a denial) has no payment type, as the dbt project's practice enters them (R-claimpayment-010)
-        CarrierName=coverage.plan.carrier_name, DateIssued=issued,
-        PayType=weighted(rng, INSURANCE_PAY_TYPE_WEIGHTS) if total else 0,
+        # a $0 payment (a denial) keeps a payment type: the dbt models relate every claim payment's type to a
+        # definition (ERROR), though a WARN test expects none on $0 checks (R-claimpayment-010)
+        CarrierName=coverage.plan.carrier_name, DateIssued=issued, PayType=weighted(rng, INSURANCE_PAY_TYPE_WEIGHTS),
         SecUserNumEntry=ledger.user("billing", num), SecDateEntry=received,
         SecDateTEdit=ledger.stamp(received, 10 * 60 + num % 300), Note="Zero payment: denied" if total == 0 else "",
     )

@@ -53,13 +53,13 @@ APPOINTMENT_TYPES = (
     (5, "30 Minute Appt", 30, ""),
     (6, "Emergency Pain", 30, "D0140,D0220"),
     (7, "Crown Prep", 90, "D2740,D2950"),
-    (8, "WebSched New Patient Default", 60, "D0150,D0274,D1110"),
+    (8, "......", 60, ""),
     (9, "Implant Consult", 40, "D0140,D0330"),
     (10, "Prophy Child New", 50, "D0150,D1120,D1206"),
     (11, "Adult Recare", 60, "D0120,D1110"),
     (12, "Comp, FMX, 4BWX", 90, "D0150,D0210,D0274"),
 )
-LONG_TREATMENT_TYPE = 0  # untyped: treatment visits longer than 30 minutes
+LONG_TREATMENT_TYPE = 8  # '......', the clinic's generic type for longer treatment visits
 SHORT_TREATMENT_TYPE = 5
 # Chair time as the office books it, by visit kind (minutes); treatment visits take their procedures' time.
 VISIT_MINUTES = {("hygiene", False): 60, ("hygiene", True): 40, ("new", False): 80, ("new", True): 50,
@@ -96,6 +96,7 @@ class Visit:
     next_apt: int = 0  # the planned appointment this one was scheduled from (appointment.NextAptNum)
     rebooks: int = 0  # the AptNum of the lost visit this one rebooks
     booked_at_checkout: bool = False
+    dentist: int = 0  # who examines at the visit (the dentist of its column, or supervising a hygiene visit)
 
     @property
     def day(self) -> date:
@@ -165,6 +166,7 @@ class _Scheduler:
         self.open_days = ctx.window.open_days
         self.patient = patient
         self.taken: set[date] = set()  # one visit a day per patient
+        self.own_hygienist = next((h for h in self.staff.by_role("hygienist") if h.prov_num == patient.sec_prov), None)
 
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
@@ -174,35 +176,47 @@ class _Scheduler:
         (spread by AptNum); else the nearest day further out. None if none."""
         role = "specialist" if surgical else "dentist"
         needs_hygienist = kind in ("hygiene", "new")
+        own = self.own_hygienist
 
         def free(day: date) -> bool:
             return (lo <= day <= hi and day not in self.taken and bool(self.working(role, day))
                     and (not needs_hygienist or bool(self.working("hygienist", day))))
 
-        if free(target):
-            day = target
-        else:
-            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if free(d)]
-            day = near[int(_spread(apt_num, self.seed, ROOT3) * len(near))] if near else None
-            if day is None:
-                further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
-                day = next((d for d in further if free(d)), None)
+        def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
+            return free(day) and (not needs_hygienist or own is None or own.works(day))
+
+        day = None
+        for fits in (with_own_hygienist, free):
+            if fits(target):
+                day = target
+                break
+            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if fits(d)]
+            if near:
+                day = near[int(_spread(apt_num, self.seed, ROOT3) * len(near))]
+                break
+        if day is None:
+            further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
+            day = next((d for d in further if free(d)), None)
         if day is not None:
             self.taken.add(day)
         return day
 
-    def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None]:
+    def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:
+        """(ProvNum, ProvHyg, the dentist who examines): a hygiene visit is in the hygienist's column, or in the
+        dentist's with the hygienist in ProvHyg (see staff.Staff.hygiene_columns)."""
         if surgical:
             surgeons = self.working("specialist", day)
-            return surgeons[int(_spread(apt_num, self.seed, ROOT2) * len(surgeons))].prov_num, None
+            surgeon = surgeons[int(_spread(apt_num, self.seed, ROOT2) * len(surgeons))].prov_num
+            return surgeon, None, surgeon
         dentists = self.working("dentist", day)
         own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
         dentist = (own or [dentists[int(_spread(apt_num, self.seed, ROOT2) * len(dentists))]])[0].prov_num
         if kind not in ("hygiene", "new"):
-            return dentist, None
+            return dentist, None, dentist
         hygienists = self.working("hygienist", day)
         mine = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
-        return dentist, (mine or [hygienists[int(_spread(apt_num, self.seed, ROOT5) * len(hygienists))]])[0].prov_num
+        hygienist = (mine or [hygienists[int(_spread(apt_num, self.seed, ROOT5) * len(hygienists))]])[0].prov_num
+        return (hygienist if self.staff.hygiene_columns else dentist), hygienist, dentist
 
     def start_time(self, day: date, minutes: int, rng) -> datetime:
         first, last = self.staff.opening_minutes
@@ -305,11 +319,13 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
     window = ctx.window
     minutes = _minutes(slot.kind, child, codes)
     status = STATUS_OF[slot.outcome]
-    if status == PLANNED:  # not on the schedule: dated when it was planned, at the exam
-        start = exam.start + timedelta(minutes=5 * len(exam.pattern))
+    if status == PLANNED:
+        # Not on the schedule. OpenDental dates a planned appointment at midnight of the day it is made (the
+        # exam's) and puts it in the patient's primary provider's column.
+        made_at = exam.start + timedelta(minutes=5 * len(exam.pattern))
         type_num = _visit_type("treatment", child, minutes, codes, rng)
-        return Visit(apt_num, "treatment", PLANNED, start, exam.prov_num, None, type_num, booked=start,
-                     pattern=pattern(minutes, False))
+        return Visit(apt_num, "treatment", PLANNED, calendar.at(exam.day, 0), scheduler.patient.pri_prov, None,
+                     type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist)
     ahead = status == SCHEDULED
     lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if ahead else (window.start, window.last_day)
     day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, surgical)
@@ -317,7 +333,7 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
         surgical = False
         day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, False)
     day = day or min(max(slot.target, lo), hi)
-    prov, hyg = scheduler.providers(apt_num, day, slot.kind, surgical)
+    prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     start = scheduler.start_time(day, minutes, rng)
     during = made[slot.booked_during] if slot.booked_during >= 0 else None
     if during is not None and during.start < calendar.at(day, 0):  # booked at that visit's checkout
@@ -326,7 +342,8 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
         booked = calendar.at(min(slot.booked, day - timedelta(days=1)), 8 * 60 + rng.randrange(9 * 60))
     booked = min(booked, window.end_of_data - timedelta(hours=rng.randrange(1, 48)), start - timedelta(hours=1))
     visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
-                  booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout)
+                  booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout,
+                  dentist=dentist)
     if slot.planned >= 0 and made[slot.planned] is not None:
         visit.next_apt = made[slot.planned].apt_num
     if slot.rebooks >= 0 and made[slot.rebooks] is not None:
@@ -357,7 +374,7 @@ def _procedures(ctx: Context, visit: Visit, codes: list[str], rng) -> list[Proce
     procedures = []
     for code_text in codes:
         code = treatment.code(code_text)
-        prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else visit.prov_num
+        prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
         procedures.append(Procedure(ctx.ids.next("procedurelog"), code, COMPLETED if done else TREATMENT_PLANNED,
                                     visit.day, _fee(code, rng), prov, visit.apt_num, entered,
@@ -396,7 +413,8 @@ def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: lis
         entered = exam.start + timedelta(minutes=45)
         codes = [c for step in steps for c in step]
         procs = [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), status, exam.day,
-                           _fee(treatment.code(c), rng), exam.prov_num, 0, entered, planned_apt=planned_apt)
+                           _fee(treatment.code(c), rng), exam.dentist or exam.prov_num, 0, entered,
+                           planned_apt=planned_apt)
                  for c in codes]
         if planned_apt:
             made[planned].procedures = procs
@@ -434,8 +452,8 @@ def _first_exam_chart(ctx: Context, patient: Patient, result: list[Visit], rng) 
         charted.append((code, EXISTING_OTHER if rng.random() < elsewhere else EXISTING_CURRENT))
     if rng.random() < CONDITION_RATE:
         charted.append((treatment.code(weighted(rng, treatment.CONDITIONS)), CONDITION))
-    return [Procedure(ctx.ids.next("procedurelog"), code, status, first.day, 0, first.prov_num, 0, entered)
-            for code, status in charted]
+    return [Procedure(ctx.ids.next("procedurelog"), code, status, first.day, 0, first.dentist or first.prov_num, 0,
+                      entered) for code, status in charted]
 
 
 def _deleted(ctx: Context, unscheduled: list[Procedure], rng) -> list[Procedure]:
@@ -474,7 +492,7 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
             AptNum=visit.apt_num, PatNum=patient.pat_num, AptStatus=visit.status, Pattern=visit.pattern,
             Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed,
             Op=0 if on_list or visit.status == PLANNED else _operatory(ctx, visit), ProvNum=visit.prov_num,
-            ProvHyg=visit.prov_hyg or 0, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
+            ProvHyg=visit.prov_hyg, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
             ProcDescript=", ".join(p.code.abbr for p in visit.procedures), ClinicNum=0,
             IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived, DateTimeSeated=seated,
             DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num, NextAptNum=visit.next_apt,

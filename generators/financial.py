@@ -31,11 +31,11 @@ assert set(PAY_TYPE_WEIGHTS) <= set(PAYMENT_TYPES)
 # Cash patients: pay at the visit, pay on the statement, or not at all (collections).
 CASH_BEHAVIOUR = {"at_visit": 0.84, "statement": 0.14, "collections": 0.02}
 # Insured patients, once insurance has paid: the rest on the next statement, a few later, a few never.
-AFTER_INSURANCE = {"statement": 0.90, "late": 0.08, "collections": 0.02}
+AFTER_INSURANCE = {"statement": 0.86, "late": 0.12, "collections": 0.02}
 INSURED_COPAY_AT_VISIT = 0.85
 STATEMENT_DAYS = (10, 35)  # from the visit or the insurance payment to the patient's payment
-LATE_DAYS = (60, 110)
-COLLECTIONS_AFTER = 120  # days unpaid before the account goes to the collection agency
+LATE_DAYS = (60, 240)  # a slow payer: after one to six statements
+COLLECTIONS_AFTER = 180  # days unpaid before the account goes to the collection agency
 DEPOSIT_RATE = 0.04
 MISSED_FEE_RATE = 0.15
 MISSED_FEE = 5000
@@ -66,9 +66,9 @@ def bounds(household) -> dict[str, int]:
         # per visit: deposit + transfer, or copay + after-insurance, and two office fees; refunds per procedure
         "payment": 4 * visits + procedures,
         "paysplit": 3 * procedures + 4 * visits,
-        # per visit: up to 11 discounts, a reallocation pair, two fees and a collections write-off; per procedure
-        # a write-off and a refund
-        "adjustment": 16 * visits + 2 * procedures,
+        # per visit: up to 11 discounts, a reallocation pair and two fees; per procedure a write-off, a refund and
+        # up to two collections write-offs
+        "adjustment": 15 * visits + 4 * procedures,
     }
 
 
@@ -133,9 +133,12 @@ def _collect(ledger: Ledger, items: list[Charge], day: date, behaviour: str, pay
     sent = next_open_day(day, COLLECTIONS_AFTER, COLLECTIONS_AFTER + 10, rng)
     if sent <= last_day:
         for charge in items:
-            if charge.balance > 0:
-                ledger.adjust(sent, COLLECTIONS_WRITE_OFF, -charge.balance, charge, charge.prov_num,
-                              note="Sent to collection agency")
+            # A balance moved onto the procedure from another (a reallocation) is written off on its own line,
+            # so that no write-off is larger than the fee it is booked against.
+            for amount in (min(charge.balance, charge.fee), charge.balance - min(charge.balance, charge.fee)):
+                if amount > 0:
+                    ledger.adjust(sent, COLLECTIONS_WRITE_OFF, -amount, charge, charge.prov_num,
+                                  note="Sent to collection agency")
 
 
 def _cash_visit(ledger: Ledger, patient: Patient, visit: Visit, charges: list[Charge], rng, last_day: date) -> None:

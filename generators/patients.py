@@ -115,7 +115,8 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
                 gender=person.gender, address=(street, city, state, zip_digits), home_phone=home_phone,
                 wireless=_phone(prng) if adult else "", email=email, language="es" if spanish else "en",
                 pri_prov=family_dentist if prng.random() < 0.85 else rng.choice(dentists).prov_num,
-                sec_prov=prng.choice(hygienists).prov_num,
+                # patients are shared out by the hygienists' days, so that each one's days are as full
+                sec_prov=prng.choices(hygienists, weights=[len(h.weekdays) for h in hygienists])[0].prov_num,
                 perio=person.life.perio,
                 first_visit=first_visit, created=created,
             )

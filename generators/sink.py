@@ -17,11 +17,6 @@ from contract import empty, schema
 _LITERALS = (bool, int, float, str)  # sentinels whose repr() is a literal; dates and times go by name
 
 
-def default(table_name: str, column_name: str):
-    """The value a column takes when a generator leaves it out or passes None (None where NULL is allowed)."""
-    return empty.empty_value(table_name, column_name)
-
-
 @cache
 def _row_function(table_name: str, names: tuple[str, ...]):
     """A function of the given columns' values (in that order) returning the whole row as a tuple.

@@ -1,13 +1,13 @@
 """Who works at the practice and when: providers, their working days, chairs, and user logins.
 
-Sized to the requested volume so that days are full: a dentist's column holds about ten visits a day and a
-hygienist about eight, so a thin volume over a long window makes a small office (one dentist two days a week),
+Sized to the requested volume so that days are full: a dentist's column holds about eight visits a day and a
+hygienist's about eight, so a thin volume over a long window makes a small office (one dentist two days a week),
 not an idle one. The office opens on the dentists' days; hygienists work those days, the last one part-time as
 the hygiene volume needs; a visiting oral surgeon comes a few days a month when there is enough surgery to fill
-them (otherwise surgery is referred out). Hygiene visits are booked on the supervising dentist's column
-(ProvNum) with the hygienist in ProvHyg, as OpenDental does, so only dentists count towards the contract's
-10,000 distinct (date, provider) pairs since 2023; a very large practice that would pass it gets fewer,
-busier dentists (up to the contract's 100 appointments a provider-day).
+them (otherwise surgery is referred out). Hygiene visits are in the hygienist's own column; a very large
+practice whose columns would pass the contract's 10,000 distinct (date, provider) pairs since 2023 books them
+in the supervising dentist's column with the hygienist in ProvHyg, and gets fewer, busier dentists (up to the
+contract's 100 appointments a provider-day).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from generators.reference.definitions import SPECIALTY_GENERAL, SPECIALTY_HYGIEN
 
 DENTIST_VISITS_PER_DAY = 8  # a dentist's own column on a full day (published: 8-12)
 HYGIENE_VISITS_PER_DAY = 8  # a hygienist's day (published: 6-10)
-SEATED_SHARE = 0.84  # appointment rows that are visits of the window (the rest are booked ahead or planned)
-HYGIENE_SHARE = 0.56  # of those visits, recall and new-patient visits in the hygiene chairs
-SURGICAL_SHARE = 0.025  # of those visits, surgery the oral surgeon takes
-SURGEON_VISITS_PER_DAY = 8
+SEATED_SHARE = 0.81  # appointment rows that are visits of the window (the rest are booked ahead or planned)
+HYGIENE_SHARE = 0.62  # of those visits, recall and new-patient visits in the hygiene chairs
+SURGICAL_SHARE = 0.018  # of those visits, surgery the oral surgeon takes
+SURGEON_VISITS_PER_DAY = 6
 MIN_SURGEON_DAYS = 8  # a year; below that the practice refers surgery out
 OPEN_WEEKS = 49  # weeks a year the office is open (holidays and vacation off)
 MAX_DENTISTS = 9
@@ -79,6 +79,9 @@ class Staff:
     users: list[User]
     operatories: list[Operatory]
     opening_minutes: tuple[int, int] = (8 * 60, 16 * 60 + 20)  # first and last appointment start of a day
+    # Hygiene visits in the hygienist's own column (ProvNum = the hygienist), unless that would pass the
+    # contract's provider-day limit; then in the supervising dentist's column, with the hygienist in ProvHyg.
+    hygiene_columns: bool = True
     _active_by_role: dict = field(default_factory=dict, repr=False)  # filled on first use; staff never change
     _users_by_role: dict = field(default_factory=dict, repr=False)
     _working: dict = field(default_factory=dict, repr=False)
@@ -151,10 +154,11 @@ def _weekdays(index: int, days_per_week: int) -> frozenset[int]:
     return frozenset((index + k) % 5 for k in range(days_per_week))
 
 
-def provider_days(providers: list[Provider], first: date, last: date) -> int:
-    """Distinct (date, provider) pairs the dentists' columns can fill between two dates."""
+def provider_days(providers: list[Provider], first: date, last: date,
+                  roles: tuple[str, ...] = ("dentist", "specialist")) -> int:
+    """Distinct (date, provider) pairs the columns of providers of these roles can fill between two dates."""
     total, day = 0, first
-    column_providers = [p for p in providers if p.role in ("dentist", "specialist")]
+    column_providers = [p for p in providers if p.role in roles]
     while day <= last:
         total += sum(1 for p in column_providers if p.works(day))
         day += timedelta(days=1)
@@ -180,6 +184,9 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
                                   if shape.surgeon_days <= 2 else frozenset(range(1, shape.surgeon_days + 1))))
     providers.append(Provider(len(providers) + 1, "retired", *RETIRED_NAME, SPECIALTY_GENERAL, active=False))
     _fit_budget(providers, window)
+    first = max(window.start, FLOOR)
+    hygiene_columns = provider_days(providers, first, window.booking_horizon,
+                                    ("dentist", "specialist", "hygienist")) <= PROVIDER_DAY_BUDGET
     dentist_days = max(1, provider_days(providers, window.start, window.last_day))
     per_dentist_day = appointments / dentist_days
     # Very busy dentist-days (a large practice under the provider-day limit) open longer: the contract allows
@@ -206,7 +213,7 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
              for p in providers]
     for role, name in STAFF_USERS:
         users.append(User(len(users) + 1, name, role))
-    return Staff(providers, users, operatories, hours)
+    return Staff(providers, users, operatories, hours, hygiene_columns)
 
 
 def _fit_budget(providers: list[Provider], window: calendar.Window) -> None:

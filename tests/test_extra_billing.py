@@ -115,14 +115,14 @@ def test_blue_book_log_estimates_each_out_of_network_primary_line_when_claimed(d
 
 def test_claimtracking_records_sending_follow_up_and_payment(db):
     (sent, sent_rows, received, received_rows, follow_ups, slow), = query(db, """
-        SELECT count(*) FILTER (WHERE c."DateSent" IS NOT NULL),
+        SELECT count(*) FILTER (WHERE c."DateSent" > DATE '0001-01-01'),
                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM raw.claimtracking t WHERE t."ClaimNum" = c."ClaimNum"
                    AND t."TrackingType" = 'StatusHistory' AND t."DateTimeEntry"::date = c."DateSent")),
-               count(*) FILTER (WHERE c."DateReceived" IS NOT NULL),
+               count(*) FILTER (WHERE c."DateReceived" > DATE '0001-01-01'),
                count(*) FILTER (WHERE (SELECT count(*) FROM raw.claimtracking t WHERE t."ClaimNum" = c."ClaimNum"
                    AND t."TrackingType" = 'ClaimProcReceived' AND t."DateTimeEntry"::date = c."DateReceived") = 1),
                (SELECT count(*) FROM raw.claimtracking WHERE "TrackingType" = 'ClaimUser'),
-               count(*) FILTER (WHERE coalesce(c."DateReceived", %s) - c."DateSent" > 30)
+               count(*) FILTER (WHERE coalesce(NULLIF(c."DateReceived", DATE '0001-01-01'), %s) - c."DateSent" > 30)
         FROM raw.claim c WHERE c."DateService" >= '2023-01-01'""", (TODAY,))
     assert sent == sent_rows and received == received_rows
     assert 0 < follow_ups <= slow  # only claims the carrier took more than 30 days over
@@ -132,7 +132,7 @@ def test_claimsnapshot_keeps_the_estimates_of_every_sent_claim_line(db):
     (snapshots, lines, differing), = query(db, """
         SELECT (SELECT count(*) FROM raw.claimsnapshot),
                (SELECT count(*) FROM raw.claimproc cp JOIN raw.claim c USING ("ClaimNum")
-                WHERE c."DateSent" IS NOT NULL),
+                WHERE c."DateSent" > DATE '0001-01-01'),
                (SELECT count(*) FROM raw.claimsnapshot s JOIN raw.claimproc cp USING ("ClaimProcNum")
                 JOIN raw.claim c ON c."ClaimNum" = cp."ClaimNum"
                 WHERE s."DateTEntry"::date <> c."DateSent" OR s."ProcNum" <> cp."ProcNum" OR s."Fee" <> cp."FeeBilled"

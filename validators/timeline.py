@@ -41,8 +41,10 @@ SEQUENCES = {
                  SELECT 1 FROM raw.procedurelog p WHERE p."AptNum" = a."AptNum" AND p."ProcStatus" = 2)""",
               description="a completed appointment without a completed procedure"),
         Check("booked before the visit", "appointment",
-              """SELECT count(*) FROM raw.appointment WHERE "SecDateTEntry" > "AptDateTime" """,
-              description="appointment entered after it took place"),
+              # a planned appointment is dated at midnight of the day it was made (OpenDental's DateTime.Today)
+              """SELECT count(*) FROM raw.appointment WHERE "SecDateTEntry" > "AptDateTime"
+                 AND NOT ("AptStatus" = 6 AND "SecDateTEntry"::date = "AptDateTime"::date)""",
+              description="appointment entered after it took place (a planned one: after its day)"),
     ],
     "procedurelog": [
         Check("procedures on their visit's day", "procedurelog",

@@ -291,7 +291,8 @@ def _emit_prescriptions(ctx, patient, chart: Chart, visit: Visit, later: bool, p
     store = ref.PHARMACIES[pharmacy - 1][1]
     for template_num, proc, note in written:
         t = ref.RX_TEMPLATE[template_num]
-        prescriber = visit.prov_num if proc.prov_num in hygienists else proc.prov_num  # hygienists cannot prescribe
+        # hygienists do not prescribe: the examining dentist does
+        prescriber = (visit.dentist or visit.prov_num) if proc.prov_num in hygienists else proc.prov_num
         status = weighted(rng, SEND_WEIGHTS)
         guid = _guid(rng) if status == SENT_ELECTRONICALLY else ""
         ctx.sinks["rxpat"].add(

@@ -144,7 +144,7 @@ def _emit_plan(ctx, story, plan: Plan, patients: dict, rng) -> None:
     patient = story.patient
     plan_num = ctx.ids.next("treatplan")
     day = plan.presented.date()
-    presenter = plan.anchor.prov_num  # provider users have UserNum == ProvNum
+    presenter = plan.anchor.dentist or plan.anchor.prov_num  # the examining dentist (UserNum == ProvNum)
     user = _coordinator(ctx) if rng.random() < COORDINATOR_RATE else presenter
     accepted = any(p.status == clinical.COMPLETED or p.apt_num for p in plan.procedures)
     signed = accepted and rng.random() < SIGNED_RATE
