@@ -136,8 +136,9 @@ def size(appointments: int, window: calendar.Window) -> Size:
     dentist_days_per_week = (1 - HYGIENE_SHARE) * visits_per_year / DENTIST_VISITS_PER_DAY / OPEN_WEEKS
     if dentist_days_per_week <= 5:
         dentists, days = 1, max(1, min(5, round(dentist_days_per_week)))
-    else:
-        dentists, days = min(MAX_DENTISTS, math.ceil(dentist_days_per_week / 4)), 4
+    else:  # as many dentists as fill about four days each
+        dentists = min(MAX_DENTISTS, max(2, round(dentist_days_per_week / 4)))
+        days = max(3, min(5, round(dentist_days_per_week / dentists)))
     open_days_per_week = min(5, days if dentists == 1 else days + 1)
     hygiene_days_per_week = HYGIENE_SHARE * visits_per_year / HYGIENE_VISITS_PER_DAY / OPEN_WEEKS
     hygienists = []

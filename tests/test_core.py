@@ -98,3 +98,24 @@ def test_the_practice_is_the_size_asked_for():
     assert len(p.tables["patient"]) == SETTINGS["num_patients"]
     assert abs(len(p.tables["appointment"]) / SETTINGS["num_appointments"] - 1) < 0.05
     assert abs(len(p.tables["procedurelog"]) / SETTINGS["num_procedures"] - 1) < 0.05
+
+
+@pytest.mark.parametrize("appointments", [6_000, 15_000, 60_000, 150_000])
+def test_staff_is_sized_so_that_the_dentists_days_are_about_full(appointments):
+    from generators import calendar, staff
+
+    window = calendar.Window(date(2023, 1, 1), date(2026, 12, 1))
+    shape = staff.size(appointments, window)
+    visits_a_week = (staff.SEATED_SHARE * appointments / (window.days() / 365.25) / staff.OPEN_WEEKS
+                     * (1 - staff.HYGIENE_SHARE))
+    per_day = visits_a_week / (shape.dentists * shape.dentist_days)
+    assert 6 <= per_day <= 11, (shape, per_day)  # a dentist's column: about 8 a day
+    hygiene_per_day = visits_a_week / (1 - staff.HYGIENE_SHARE) * staff.HYGIENE_SHARE / sum(shape.hygienist_days)
+    assert 6 <= hygiene_per_day <= 11, (shape, hygiene_per_day)
+
+
+def test_a_thin_volume_makes_the_smallest_office_not_an_idle_one():
+    from generators import calendar, staff
+
+    shape = staff.size(1_500, calendar.Window(date(2023, 1, 1), date(2026, 12, 1)))
+    assert (shape.dentists, shape.dentist_days, shape.hygienist_days, shape.surgeon_days) == (1, 1, (1,), 0)
