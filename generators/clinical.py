@@ -36,7 +36,7 @@ PROCNOTE_RATE = 0.9  # completed procedures with a clinical note (the rest are c
 STANDARD_FEE_RATE = 0.80  # procedures charged exactly the usual fee (the seed's rule); the rest within 1-10%
 DELETED_RATE = 0.06  # planned procedures entered twice by mistake, the copy deleted
 FOLLOW_UP = "D0140"  # the check at the second visit of a one-procedure case
-VISIT_PROCEDURES_PER_ROW = 2.0  # procedures of the visits themselves, per appointment row (measured)
+VISIT_PROCEDURES_PER_ROW = 2.1  # procedures of the visits themselves, per appointment row (measured)
 MAX_CHARTED = 20  # existing work charted at one exam, at most (generators/census.py bounds procedures by it)
 CONDITION_RATE = 0.35  # a patient with a condition noted at that exam (watched decay, a cracked cusp, ...)
 OTHER_PROVIDER = {True: 0.6, False: 0.15}  # existing work done elsewhere (EO) rather than by this office (EC),
@@ -334,6 +334,7 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
         day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, False)
     day = day or min(max(slot.target, lo), hi)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
+    status = _column_outcome(ctx.column_days, day, prov, status)
     start = scheduler.start_time(day, minutes, rng)
     during = made[slot.booked_during] if slot.booked_during >= 0 else None
     if during is not None and during.start < calendar.at(day, 0):  # booked at that visit's checkout
@@ -349,6 +350,19 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
     if slot.rebooks >= 0 and made[slot.rebooks] is not None:
         visit.rebooks = made[slot.rebooks].apt_num
     return visit
+
+
+def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int:
+    """A late cancellation leaves a hole in a column that otherwise runs: where this chunk has no more kept
+    visits in that column that day than broken ones, the lost visit is a no-show instead. (A column-day of
+    mostly broken visits is a day the office would have closed; the dbt project's lost-appointment rate counts a
+    broken visit twice and fails above 100%.) Chunks are disjoint, so the rule holds for the whole practice."""
+    kept, broken = column_days.get((day, prov), (0, 0))
+    if status == BROKEN and broken >= kept:
+        status = UNSCHEDULED
+    if status in (COMPLETE, BROKEN):
+        column_days[(day, prov)] = (kept + (status == COMPLETE), broken + (status == BROKEN))
+    return status
 
 
 LONG_WORK = ("D6", "D7", "D5", "D4260", "D3")  # surgery, implants, dentures, endodontics: up to two hours

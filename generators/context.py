@@ -38,6 +38,9 @@ class Context:
     referral_nums: list = field(default_factory=list)
     recall_keep_rate: float = 1.0
     charting_mean: float = 0.0  # existing work charted at a patient's first exam of the window (clinical.py)
+    # This chunk's kept and broken visits per (day, ProvNum), so a late cancellation never outnumbers the kept
+    # visits of its column that day (clinical.py); engine.chunk_rows gives every chunk its own.
+    column_days: dict = field(default_factory=dict)
 
     @property
     def seed(self) -> int:

@@ -98,7 +98,7 @@ def simulate_household(ctx: Context, household: census.Household) -> None:
 def chunk_rows(run: Run, index: int) -> dict[str, list[tuple]]:
     """One chunk's rows: {table: rows}."""
     sinks = Sinks()
-    ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index))
+    ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index), column_days={})
     for household in run.households(index):
         simulate_household(ctx, household)
     return {table: sinks.rows(table) for table in sinks.tables()}

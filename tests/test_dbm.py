@@ -290,7 +290,7 @@ EXCEPTED = {
     "DBM AppointmentPlannedNoPlannedApt":  # a planned appointment, with no plannedappt row to list its procedures
         copy("appointment", "AptNum", '"AptStatus" = 6')
         + update("procedurelog", "ProcNum", '"PlannedAptNum" = (SELECT max("AptNum") FROM raw.appointment)',
-                 '"ProcStatus" = 1'),
+                 '"ProcStatus" = 1 AND "PlannedAptNum" = 0'),  # not taken from another planned appointment
 }
 
 

@@ -221,7 +221,7 @@ EXPECTED = {
     "hygiene_production_day": 200 / 2,
     "hygiene_share": 100 * 200 / 1200,
     "production_per_active": 1200 / 2,
-    "active_per_dentist": 2.0,
+    "active_per_dentist": 2 / (1 / 196),  # one dentist day in the year: 1/196 of a full-time dentist (4 x 49)
     "missed": 25.0,  # 1 broken of 4 scheduled in the period
     "prophy_interval": 180.0,
     "perio_interval": None,
@@ -232,11 +232,12 @@ EXPECTED = {
     "crown_minutes": 90.0,
     "perio_adults": 50.0,
     "case_acceptance": 100 * 1000 / 1250,
-    "new_per_dentist": 1 / 12,
+    "new_per_dentist": 1 / (12 / 196),
     "new_per_month": 1 / 12,
-    "ar_months": 100 / (1100 / 12),  # net production 1,200 - 60 discount - 40 contractual write-off
+    # net production: 1,200 - 60 discount - 40 written off on the claim line - 40 written off by adjustment 188
+    "ar_months": 100 / (1060 / 12),
     "ar_over_90": 20.0,
-    "collection_rate": 100 * (600 + 500) / 1100,
+    "collection_rate": 100 * (600 + 500) / 1060,
     "revenue_adjustments": 100 * 60 / 1200,  # the reallocation nets to zero; 188 is contractual
 }
 

@@ -11,13 +11,13 @@ from conftest import AS_OF, HOST, PORT, SHARED_ARGS, USER, checksums, database_e
 
 from config import load_config
 from contract.tables import ETL_TABLES, GENERATED_TABLES
-from validators import suite
+from validators import suite, volumes
 from validators.base import run_checks
 
 pytestmark = pytest.mark.db  # needs PostgreSQL
 
-# 1,000 patients rather than a few hundred: smaller runs fail the rate validators for many seeds (see
-# test_small_runs_pass_the_validators_for_any_seed below), and this size costs only a second or two more.
+# 1,000 patients: large enough for most of the practice's shapes (several providers, recall rhythms, claims in
+# every status), small enough to generate in a few seconds.
 PATIENTS, SEED = 1000, 7
 ARGS = ("--patients", PATIENTS, "--seed", SEED)
 PHASE_TABLES = list(GENERATED_TABLES)
@@ -63,8 +63,10 @@ def test_summary_counts_are_the_rows_in_the_database(first):
 def test_requested_counts_and_empty_clinic(first):
     _, _, counts, _ = first
     assert counts["patient"] == PATIENTS
-    assert counts["appointment"] == 3 * PATIENTS
-    assert counts["procedurelog"] == 4 * PATIENTS
+    # appointments and procedures are simulated (lives lived forward), so they land near the request: 3 visits
+    # per patient and 2.6 procedures per visit by default, within the validators' tolerance
+    for table, requested in (("appointment", 3 * PATIENTS), ("procedurelog", round(3 * PATIENTS * 2.6))):
+        assert abs(counts[table] - requested) <= volumes.volume_tolerance(requested), (table, counts[table])
     assert counts["clinic"] == 0
     assert all(counts[t] > 0 for t in PHASE_TABLES if t != "clinic")
 

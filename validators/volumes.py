@@ -8,6 +8,8 @@ warnings: a 500-patient demo cannot meet them and should not fail for it.
 
 from __future__ import annotations
 
+import math
+
 from config import GeneratorConfig
 from validators.base import Check
 
@@ -17,10 +19,15 @@ NO_DATE = "DATE '0001-01-01', DATE '1900-01-01'"  # what the models' clean_date 
 
 
 def _rate(name: str, table: str, numerator: str, denominator: str, target: float, description: str) -> Check:
-    """Violations = 1 when the share (in %) is more than RATE_TOLERANCE points from target."""
-    sql = (f"SELECT CASE WHEN d.n = 0 OR abs(100.0 * d.k / d.n - {target}) <= {RATE_TOLERANCE} THEN 0 ELSE 1 END "
+    """Violations = 1 when the share (in %) is further from target than RATE_TOLERANCE points or three standard
+    errors of a share of that many rows, whichever is wider: a 600-row sample of a 75% rate has a standard
+    error of 1.8 points, so a fixed 2 points would fail honest small runs about one time in four."""
+    p = target / 100
+    sql = (f"SELECT CASE WHEN d.n = 0 OR abs(100.0 * d.k / d.n - {target}) <= "
+           f"greatest({RATE_TOLERANCE}, 300.0 * sqrt({p * (1 - p)} / d.n)) THEN 0 ELSE 1 END "
            f"FROM (SELECT ({numerator}) AS k, ({denominator}) AS n) d")
-    return Check(name, table, sql, description=f"{description} {target:g}% +/- {RATE_TOLERANCE:g} points")
+    return Check(name, table, sql, description=f"{description} {target:g}% +/- {RATE_TOLERANCE:g} points "
+                                                f"(or three standard errors, if wider)")
 
 
 def _count(name: str, table: str, count_sql: str, low: int | None, high: int | None, severity: str,
@@ -39,9 +46,16 @@ def _count(name: str, table: str, count_sql: str, low: int | None, high: int | N
 VOLUME_TOLERANCE = 0.05  # the appointments and procedures land within 5% of what was asked (they are simulated)
 
 
+def volume_tolerance(target: int) -> int:
+    """How far a simulated count may land from the request: 5%, or three standard errors of a count of that size
+    (its square root) when wider. Lives are drawn per patient, so a 600-row request varies by about 25 rows."""
+    return max(round(target * VOLUME_TOLERANCE), math.ceil(3 * math.sqrt(target)))
+
+
 def _near(name: str, table: str, count_sql: str, target: int, what: str) -> Check:
-    low, high = round(target * (1 - VOLUME_TOLERANCE)), round(target * (1 + VOLUME_TOLERANCE))
-    return _count(name, table, count_sql, low, high, "ERROR", f"{what} (requested {target:,}, within 5%)")
+    spread = volume_tolerance(target)
+    return _count(name, table, count_sql, target - spread, target + spread, "ERROR",
+                  f"{what} (requested {target:,}, within {spread:,})")
 
 
 def contract_size(config: GeneratorConfig) -> bool:

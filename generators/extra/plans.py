@@ -256,7 +256,7 @@ def _emit_group_notes(ctx, story, rng) -> None:
     numbered by the ProcNum of its first procedure: a real procedure of the same visit, where another id
     space would collide with unrelated ProcNums.
     """
-    writers = _group_note_writers(ctx.seed, tuple(p.prov_num for p in ctx.staff.providers))
+    writers = _group_note_writers(ctx.seed, tuple(p.prov_num for p in ctx.staff.providers if p.active))
     for visit in story.visits:
         if visit.status != clinical.COMPLETE or visit.day < FLOOR or len(visit.procedures) < 2:
             continue
@@ -270,9 +270,10 @@ def _emit_group_notes(ctx, story, rng) -> None:
 
 @cache
 def _group_note_writers(seed: int, prov_nums: tuple[int, ...]) -> frozenset[int]:
-    """The providers who chart group notes (a habit): a fixed share of them, drawn once per run."""
+    """The providers who chart group notes (a habit): a fixed share of those who see patients, drawn once per
+    run, and at least one (a small office has one or two clinicians, and the habit is common)."""
     ranked = sorted(prov_nums, key=lambda num: stream(seed, "group-note-habit", num).random())
-    return frozenset(ranked[:round(len(ranked) * GROUP_NOTE_HABIT)])
+    return frozenset(ranked[:max(1, round(len(ranked) * GROUP_NOTE_HABIT))])
 
 
 def _emit_multi_visit(ctx, story, planned_at: dict[int, datetime], rng) -> None:
