@@ -224,14 +224,18 @@ class Owed:
     fkey: int
 
 
+def pending_on(claims, day: date) -> list:
+    """The claims insurance had not answered yet on `day`: created by then and received after it, if at all. A
+    pre-authorization bills no work done, so nothing on the account waits for it."""
+    return [c for c in claims if not c.preauth and c.day <= day and (c.received_on is None or c.received_on > day)]
+
+
 def owed_on(stories, day: date) -> list[Owed]:
     """What the household owed on `day`, outside what insurance had not answered yet."""
     items = []
     for story in stories:
         pending: dict[int, int] = {}  # charge -> insurance still expected on `day`
-        for claim in story.ledger.claims:
-            if claim.preauth or claim.day > day or (claim.received_on is not None and claim.received_on <= day):
-                continue
+        for claim in pending_on(story.ledger.claims, day):
             for line in claim.lines:
                 pending[id(line.charge)] = pending.get(id(line.charge), 0) + line.estimate + line.write_off
         for charge in story.ledger.charges:
@@ -274,8 +278,7 @@ def _statements(ctx, stories, claims, rng) -> None:
         if amount < MIN_STATEMENT_BALANCE:
             continue
         sent += 1
-        pending = sum(line.estimate for c in claims if c.day < day and (c.received_on is None or c.received_on >= day)
-                      for line in c.lines)
+        pending = sum(line.estimate for c in pending_on(claims, day) for line in c.lines)  # statement.InsEst
         _statement(ctx, guarantor, day, mode, sent, due, amount, pending, len(stories) > 1, rng)
         if sent == MAX_STATEMENTS:
             return

@@ -4,6 +4,7 @@ Before every visit a covered patient is booked for, the plan is checked a few da
 (VerifyType 2, patient enrollment) unless it was confirmed within the last 30 days, and the plan's benefits
 (VerifyType 1) once per benefit year. Each check is an insverifyhist row; the insverify row of the
 (patient plan, type) holds the latest one and is unassigned again afterwards (UserNum 0, as the contract requires).
+A planned appointment is not on the schedule (it waits on the treatment-plan list), so nothing is checked for it.
 
 Both types are keyed by the PatPlanNum: the dbt model int_insurance_coverage joins a VerifyType 1 FKey to the
 PatPlanNum (contract D-patplan-02, G-08.3), so there is one row per (PatPlanNum, type). The WARN tests that expect
@@ -18,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from generators import calendar
 from generators.calendar import ONE_DAY
+from generators.clinical import PLANNED
 from generators.rng import stream
 
 BENEFITS, ELIGIBILITY = 1, 2  # VerifyType: InsuranceBenefit, PatientEnrollment
@@ -66,7 +68,7 @@ def _checks(ctx, story, coverage, staff, rng) -> dict[int, list[Verification]]:
     verified_year = 0  # the last benefit year checked (a January visit is checked in December)
     for visit in story.visits:  # oldest first
         day = visit.day
-        if not coverage.active_on(day):
+        if visit.status == PLANNED or not coverage.active_on(day):
             continue
         moment = _before(visit, day, rng)
         if moment > end:
