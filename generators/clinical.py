@@ -295,6 +295,8 @@ def _case_codes(ctx: Context, plan: visits.Plan, case: visits.Case, life: visits
     surgical = not child and rng.random() < treatment.SURGERY_SHARE
     codes = treatment.treatment_codes(child, surgical, rng)
     referred = surgical and not ctx.staff.by_role("specialist")
+    if referred and tuple(codes) in treatment.GENERAL_DENTIST_SURGERY:
+        surgical = referred = False  # the general dentist extracts it
     return treatment.split(codes, case.visits if len(codes) > 1 else 1), surgical and not referred, referred
 
 

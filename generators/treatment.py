@@ -34,6 +34,9 @@ CHILD_TREATMENTS = {
 }
 EMERGENCY_FOLLOW_UPS = {("D9110",): 5, ("D7140",): 3, ("D3220",): 1, ("D7510",): 1, ("D2920",): 1, ("D3110",): 1}
 SURGERY_SHARE = 0.12
+# Surgery a general dentist does in the office when no oral surgeon works there: the surgical extraction of an
+# erupted tooth, with or without a socket graft. Impactions, implants and the rest are referred out.
+GENERAL_DENTIST_SURGERY = frozenset({("D7210",), ("D7210", "D7953")})
 
 POSTERIOR = ["2", "3", "4", "5", "12", "13", "14", "15", "18", "19", "20", "21", "28", "29", "30", "31"]
 MOLARS = ["2", "3", "14", "15", "18", "19", "30", "31"]
