@@ -294,7 +294,12 @@ class EmbeddedServer:
         if self.status() is None:
             return False
         commands, _ = _package()
-        owner = owner_of(self.data).run_as() if is_root() else {}
+        owner = {}
+        if is_root():
+            # pg_ctl runs as the folder's owner, who must reach the binaries (o+x, as in _prepare): stopping can
+            # come first, e.g. start() restarting an older version's server, or /root set back to 0700 since.
+            let_traverse(Path(commands.POSTGRES_BIN_PATH))
+            owner = owner_of(self.data).run_as()
         commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data, **owner)
         return True
 

@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,13 @@ def _query(port: int, password: str, sql: str, dbname: str = "postgres"):
         conn.close()
 
 
+def _server_folder(prefix: str) -> Path:
+    """A new folder for a cluster, in the temp dir but outside pytest's basetemp: every pytest session that
+    starts (another run on the same machine) takes g/o bits off /tmp/pytest-of-<user>, and with them the server
+    account's way to its data; the caller deletes it."""
+    return Path(tempfile.mkdtemp(prefix=f"odemo-{prefix}-"))
+
+
 def _process_groups(pid: int) -> set[int]:
     """Every group id of a process (real, effective, saved, file system, supplementary), from /proc."""
     groups: set[int] = set()
@@ -129,11 +137,11 @@ class Made:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory):
+def made():
     """`python main.py --db-host embedded --db-port PORT` in a new folder: the server it leaves running."""
     if server.answers("127.0.0.1", PORT):
         pytest.fail(f"port {PORT} is taken; stop whatever listens there (a left-over embedded server?)")
-    folder = tmp_path_factory.mktemp("embedded")
+    folder = _server_folder("embedded")
     try:
         run = _main(folder, "--db-host", "embedded", "--db-port", str(PORT), "--patients", "200", "--as-of", AS_OF)
         assert run.returncode == 0, run.stdout + run.stderr
@@ -226,6 +234,31 @@ def test_as_root_the_server_runs_as_an_account_of_its_own(made):
 # --- a cluster of an older version, with trust authentication --------------------------------------------------
 
 
+@pytest.fixture
+def old_ways_reach_the_binaries():
+    """As root: let group root traverse the folders above the binaries (g+x) while the test runs, then take back
+    exactly what was added.
+
+    Older versions ran the server as a uid only, so in group root, and opened every folder above the binaries
+    with g+rx,o+rx. For a process in group root the group bits decide, not the other bits: under /root (0700, or
+    0701 after the product's o+x) it may not even exec initdb (EACCES), and a running one dies at the next
+    reload. The product never runs the server in group root, so it grants o+x alone; the grant here, for the
+    old ways only, lasts until the old server is stopped, and does not reach the product's server (not in
+    group root)."""
+    added: list[Path] = []
+    if AS_ROOT:
+        commands, _ = server._package()
+        path = Path(commands.POSTGRES_BIN_PATH)
+        for folder in [path, *path.parents]:
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXGRP:
+                folder.chmod(mode | stat.S_IXGRP)
+                added.append(folder)
+    yield
+    for folder in added:
+        folder.chmod(folder.stat().st_mode & ~stat.S_IXGRP)
+
+
 def _old_cluster(folder: Path, port: int) -> None:
     """A cluster as versions before issue 14 made it: initdb --auth=trust, run (under root) by a uid only, so in
     group root, with a table holding a row; left running."""
@@ -238,11 +271,13 @@ def _old_cluster(folder: Path, port: int) -> None:
 
         try:
             entry = pwd.getpwnam(OLD_ACCOUNT)
+            gid = entry.pw_gid
         except KeyError:  # a machine that never ran an older version: the old ways, with our account
             server_account.system_account()
             entry = pwd.getpwnam(server_account.SYSTEM_USER)
+            gid = 0  # in group root like all it will hold: as never handed over, not as the product's own
         utils.ensure_prefix_permissions(data)
-        os.chown(data, entry.pw_uid, entry.pw_gid)
+        os.chown(data, entry.pw_uid, gid)
         run_as = {"user": entry.pw_uid}
     commands.initdb(["--auth=trust", "--encoding=UTF8", "--no-locale", "-U", "postgres"], pgdata=data, **run_as)
     options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories=''"
@@ -258,12 +293,12 @@ def _old_cluster(folder: Path, port: int) -> None:
 
 
 @pytest.mark.parametrize("left", ["stopped", "running"])
-def test_a_trusting_cluster_of_an_older_version_is_closed_keeping_its_rows(left, tmp_path, monkeypatch,
-                                                                           no_password_around):
+def test_a_trusting_cluster_of_an_older_version_is_closed_keeping_its_rows(left, monkeypatch,
+                                                                           no_password_around,
+                                                                           old_ways_reach_the_binaries):
     if server.answers("127.0.0.1", OLD_PORT):
         pytest.fail(f"port {OLD_PORT} is taken; stop whatever listens there (a left-over embedded server?)")
-    folder = tmp_path / "old"
-    folder.mkdir()
+    folder = _server_folder("old")
     embedded = server.EmbeddedServer(folder)
     try:
         _old_cluster(folder, OLD_PORT)
