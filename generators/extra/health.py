@@ -8,8 +8,9 @@ Everything hangs on the patient's completed visits from 2023 on (the staging flo
 * A comprehensive exam (D0150, a new patient's first visit) charts the wisdom teeth removed before (toothinitial).
 * Visits with extractions, root canals, implants, crowns, periodontal therapy or sedation have a signed consent.
 * Prescriptions (rxpat) are written at the end of completed visits, by the dentist or surgeon, for the work
-  done that day (ProcNum): pain relief after surgery, antibiotics for infections and implants, rinses after
-  periodontal therapy, and premedication for the next visit of patients with a prosthetic joint or heart valve.
+  done that day (ProcNum): pain relief after surgery and extractions (now and then a short opioid course, for
+  severe pain), antibiotics for infections and implants, rinses after periodontal therapy, and premedication for
+  the next visit of patients with a prosthetic joint or heart valve.
   They respect the history: no penicillin for penicillin-allergic patients, no NSAIDs for patients who are
   allergic, anticoagulated, pregnant or in kidney failure, no opioids for minors, the pregnant or the codeine
   allergic.
@@ -51,6 +52,7 @@ OWN_PHARMACY_RATE = 0.2  # household members who fill prescriptions elsewhere th
 SURGERY = frozenset({"D7210", "D7220", "D7230", "D7240", "D7250", "D7310", "D6010", "D7953"})
 OPIOID_SURGERY = frozenset({"D7210", "D7220", "D7230", "D7240", "D6010"})
 EXTRACTION = frozenset({"D7140"})
+OPIOID_ODDS_SURGERY, OPIOID_ODDS_EXTRACTION = 0.15, 0.1  # visits of eligible adults given hydrocodone
 ENDODONTICS = frozenset({"D3310", "D3320", "D3330", "D3346"})
 PERIO_THERAPY = frozenset({"D4341", "D4342", "D4260"})
 EMERGENCY = frozenset({"D0140"})  # the limited exam of an emergency visit (toothache)
@@ -341,9 +343,12 @@ def _pain_relief(codes, age: int, chart: Chart, allergies: set[int], day: date, 
         treated = frozenset(pain - EMERGENCY)
         plan.append((_analgesic(chart, allergies, day, rng), treated or EMERGENCY,
                      "Post-operative pain" if treated else "Toothache"))
+    # A short opioid course for severe pain: now and then after surgery, less often after a simple extraction
+    # (in a practice without an oral surgeon, the general dentist's extractions give most of them).
     opioid_ok = age >= 18 and ref.ALLERGY_CODEINE not in allergies and not chart.pregnant_on(day)
-    if codes & OPIOID_SURGERY and opioid_ok and rng.random() < 0.15:
-        plan.append((ref.RX_NORCO, OPIOID_SURGERY, "Severe pain only; short course"))
+    opioid_odds = OPIOID_ODDS_SURGERY if codes & OPIOID_SURGERY else OPIOID_ODDS_EXTRACTION if codes & EXTRACTION else 0
+    if opioid_odds and opioid_ok and rng.random() < opioid_odds:
+        plan.append((ref.RX_NORCO, OPIOID_SURGERY | EXTRACTION, "Severe pain only; short course"))
     return plan
 
 
