@@ -330,19 +330,31 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
                      type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist)
     ahead = status == SCHEDULED
     lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if ahead else (window.start, window.last_day)
-    day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, surgical)
-    if day is None and surgical:  # nobody works near that date: booked with a dentist instead
-        surgical = False
-        day = scheduler.book(apt_num, min(max(slot.target, lo), hi), lo, hi, slot.kind, False)
+    # A visit comes after the visits it follows from: the exam that found its work, the lost visit it rebooks,
+    # the visit at whose checkout it was made (moving a visit to a free day must not put it before them).
+    lost = made[slot.rebooks] if slot.rebooks >= 0 else None
+    during = made[slot.booked_during] if slot.booked_during >= 0 else None
+    before = [v.day for v in (exam, lost, during) if v is not None]
+    after = max(lo, max(before) + timedelta(days=1)) if before else lo
+    day = None
+    for earliest in dict.fromkeys((after, lo)):  # in the rare case nothing fits after them, as before
+        day = scheduler.book(apt_num, min(max(slot.target, earliest), hi), earliest, hi, slot.kind, surgical)
+        if day is None and surgical:  # nobody works near that date: booked with a dentist instead
+            surgical = False
+            day = scheduler.book(apt_num, min(max(slot.target, earliest), hi), earliest, hi, slot.kind, False)
+        if day is not None:
+            break
     day = day or min(max(slot.target, lo), hi)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     status = _column_outcome(ctx.column_days, day, prov, status)
     start = scheduler.start_time(day, minutes, rng)
-    during = made[slot.booked_during] if slot.booked_during >= 0 else None
     if during is not None and during.start < calendar.at(day, 0):  # booked at that visit's checkout
         booked = during.start + timedelta(minutes=5 * len(during.pattern) + rng.randrange(5, 20))
-    else:
-        booked = calendar.at(min(slot.booked, day - timedelta(days=1)), 8 * 60 + rng.randrange(9 * 60))
+    else:  # a lost visit is rebooked when the office calls the patient back, from the day after it
+        made_on = lost.day + timedelta(days=1) if lost is not None else slot.booked
+        booked = calendar.at(min(made_on, day - timedelta(days=1)), 8 * 60 + rng.randrange(9 * 60))
+    if lost is not None:
+        booked = max(booked, lost.start + timedelta(hours=2))
     booked = min(booked, window.end_of_data - timedelta(hours=rng.randrange(1, 48)), start - timedelta(hours=1))
     visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
                   booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout,
