@@ -171,16 +171,25 @@ class _Scheduler:
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
 
+    def free(self, day: date, lo: date, hi: date, kind: str, surgical: bool) -> bool:
+        """Whether the patient can be seen that day: within the bounds, no visit of theirs yet, and the
+        providers the visit needs at work."""
+        return (lo <= day <= hi and day not in self.taken
+                and bool(self.working("specialist" if surgical else "dentist", day))
+                and (kind not in ("hygiene", "new") or bool(self.working("hygienist", day))))
+
+    def move(self, old: date, new: date) -> None:
+        self.taken.discard(old)
+        self.taken.add(new)
+
     def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
         """`target` when the visit can be seen then; else one of the days it can in the week either side
         (spread by AptNum); else the nearest day further out. None if none."""
-        role = "specialist" if surgical else "dentist"
         needs_hygienist = kind in ("hygiene", "new")
         own = self.own_hygienist
 
         def free(day: date) -> bool:
-            return (lo <= day <= hi and day not in self.taken and bool(self.working(role, day))
-                    and (not needs_hygienist or bool(self.working("hygienist", day))))
+            return self.free(day, lo, hi, kind, surgical)
 
         def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
             return free(day) and (not needs_hygienist or own is None or own.works(day))
@@ -345,6 +354,8 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
         if day is not None:
             break
     day = day or min(max(slot.target, lo), hi)
+    if status == BROKEN:
+        day = _cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     status = _column_outcome(ctx.column_days, day, prov, status)
     start = scheduler.start_time(day, minutes, rng)
@@ -366,11 +377,35 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
     return visit
 
 
+CANCELLATION_DAYS = sorted(range(-35, 8), key=abs)[1:]  # where a late cancellation may fall instead, nearest first
+
+
+def _cancellation_day(column_days: dict, scheduler: _Scheduler, apt_num: int, day: date, lo: date, hi: date,
+                      kind: str, surgical: bool) -> date:
+    """The day of a visit that will be cancelled late: its own when its column runs that day (this chunk has more
+    kept visits there than broken ones), else the nearest day the patient could have been booked on where the
+    column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
+    def runs(candidate: date) -> bool:
+        prov = scheduler.providers(apt_num, candidate, kind, surgical)[0]
+        kept, broken = column_days.get((candidate, prov), (0, 0))
+        return kept > broken
+
+    if runs(day):
+        return day
+    for offset in CANCELLATION_DAYS:
+        candidate = day + timedelta(days=offset)
+        if scheduler.free(candidate, lo, hi, kind, surgical) and runs(candidate):
+            scheduler.move(day, candidate)
+            return candidate
+    return day
+
+
 def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int:
     """A late cancellation leaves a hole in a column that otherwise runs: where this chunk has no more kept
-    visits in that column that day than broken ones, the lost visit is a no-show instead. (A column-day of
-    mostly broken visits is a day the office would have closed; the dbt project's lost-appointment rate counts a
-    broken visit twice and fails above 100%.) Chunks are disjoint, so the rule holds for the whole practice."""
+    visits in that column that day than broken ones (see _cancellation_day), the lost visit is a no-show instead.
+    (A column-day of mostly broken visits is a day the office would have closed; the dbt project's
+    lost-appointment rate counts a broken visit twice and fails above 100%.) Chunks are disjoint, so the rule
+    holds for the whole practice."""
     kept, broken = column_days.get((day, prov), (0, 0))
     if status == BROKEN and broken >= kept:
         status = UNSCHEDULED

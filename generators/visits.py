@@ -22,9 +22,9 @@ INTERVAL_JITTER = 10  # the next visit lands this many days either side of the d
 BOOKED_AT_CHECKOUT = 0.93  # hygiene patients who leave with their next visit booked
 LATE_RECALL_DAYS = (10, 75)  # how late a patient who did not pre-book comes back
 # Of booked visits, as drawn. Published rates are about 3% no-shows and 5% late cancellations; a cancellation
-# drawn where its column has no kept visit that day becomes a no-show (clinical._column_outcome), so the draws
-# lean to cancellations and land near 3% and 4.5%.
-NO_SHOW, CANCELLATION = 0.017, 0.058
+# that finds no day nearby on which its column runs becomes a no-show (clinical._cancellation_day), about three
+# in ten, so the draws lean to cancellations and land near 3% and 4.5%.
+NO_SHOW, CANCELLATION = 0.01, 0.066
 REBOOK_DAYS = (6, 21)  # a lost visit is rebooked this far after it
 LAPSE_ON_NO_SHOW = 0.15  # a no-show that is never rebooked: how regulars drift away
 FINDING_RATE = {"child": 0.24, "adult": 0.34, "senior": 0.40}  # exams that find treatment
