@@ -153,10 +153,12 @@ class Ledger:
         pay_num = self._payment(day, REFUND_PAY_TYPE, -amount, False, note="Refund of overpayment")
         self._split(pay_num, day, charge, -amount, unearned=0)
 
-    def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int, charges: list[Charge]) -> None:
-        """The patient leaves the visit's patient portion on account (unearned, type 288); a later
-        zero-amount transfer payment moves it onto the procedures: the matching pair -X (288) / +X (0)."""
-        owed = [(c, c.balance) for c in charges if c.balance > 0]
+    def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int,
+                              allocations: list[tuple[Charge, int]]) -> None:
+        """The patient pays at check-in, before the visit's procedures are posted, so the front desk leaves it on
+        account (unearned, type 288); a later zero-amount transfer payment moves it onto the procedures: the
+        matching pair -X (288) / +X (0)."""
+        owed = [(c, min(amount, c.balance)) for c, amount in allocations if min(amount, c.balance) > 0]
         total = sum(amount for _, amount in owed)
         if total <= 0:
             return
