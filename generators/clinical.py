@@ -23,7 +23,7 @@ from generators.patients import Patient
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.reference.procedure_codes import CODE_NUM, ProcCode
 from generators.rng import stream, weighted
-from generators.staff import Provider
+from generators.scheduling import Scheduler, cancellation_day
 from generators.story import Story
 
 SCHEDULED, COMPLETE, UNSCHEDULED, BROKEN, PLANNED = 1, 2, 3, 5, 6  # AptStatus
@@ -145,94 +145,6 @@ def _visit_type(kind: str, child: bool, minutes: int, codes: list[str], rng) -> 
     return SHORT_TREATMENT_TYPE if minutes <= 30 else LONG_TREATMENT_TYPE
 
 
-# Visit days and dentist columns come from a Kronecker (golden-ratio) sequence indexed by AptNum rather than
-# from independent draws: every day and every dentist then gets almost exactly its share of the visits, so days
-# stay evenly full, and chunks stay independent because AptNum is planned (idplan.py).
-ROOT2 = 0.4142135623730951  # frac of sqrt(2): the dentist column
-ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit takes
-ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
-
-
-def _spread(index: int, seed: int, step: float) -> float:
-    return (index * step + seed * 0.7548776662466927) % 1.0
-
-
-class _Scheduler:
-    """Finds a day, providers and a time for a visit."""
-
-    def __init__(self, ctx: Context, patient: Patient):
-        self.staff = ctx.staff
-        self.seed = ctx.seed
-        self.open_days = ctx.window.open_days
-        self.patient = patient
-        self.taken: set[date] = set()  # one visit a day per patient
-        self.own_hygienist = next((h for h in self.staff.by_role("hygienist") if h.prov_num == patient.sec_prov), None)
-
-    def working(self, role: str, day: date) -> list[Provider]:
-        return self.staff.working(role, day)
-
-    def free(self, day: date, lo: date, hi: date, kind: str, surgical: bool) -> bool:
-        """Whether the patient can be seen that day: within the bounds, no visit of theirs yet, and the
-        providers the visit needs at work."""
-        return (lo <= day <= hi and day not in self.taken
-                and bool(self.working("specialist" if surgical else "dentist", day))
-                and (kind not in ("hygiene", "new") or bool(self.working("hygienist", day))))
-
-    def move(self, old: date, new: date) -> None:
-        self.taken.discard(old)
-        self.taken.add(new)
-
-    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
-        """`target` when the visit can be seen then; else one of the days it can in the week either side
-        (spread by AptNum); else the nearest day further out. None if none."""
-        needs_hygienist = kind in ("hygiene", "new")
-        own = self.own_hygienist
-
-        def free(day: date) -> bool:
-            return self.free(day, lo, hi, kind, surgical)
-
-        def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
-            return free(day) and (not needs_hygienist or own is None or own.works(day))
-
-        day = None
-        for fits in (with_own_hygienist, free):
-            if fits(target):
-                day = target
-                break
-            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if fits(d)]
-            if near:
-                day = near[int(_spread(apt_num, self.seed, ROOT3) * len(near))]
-                break
-        if day is None:
-            further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
-            day = next((d for d in further if free(d)), None)
-        if day is not None:
-            self.taken.add(day)
-        return day
-
-    def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:
-        """(ProvNum, ProvHyg, the dentist who examines): a hygiene visit is in the hygienist's column, or in the
-        dentist's with the hygienist in ProvHyg (see staff.Staff.hygiene_columns)."""
-        if surgical:
-            surgeons = self.working("specialist", day)
-            surgeon = surgeons[int(_spread(apt_num, self.seed, ROOT2) * len(surgeons))].prov_num
-            return surgeon, None, surgeon
-        dentists = self.working("dentist", day)
-        own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
-        dentist = (own or [dentists[int(_spread(apt_num, self.seed, ROOT2) * len(dentists))]])[0].prov_num
-        if kind not in ("hygiene", "new"):
-            return dentist, None, dentist
-        hygienists = self.working("hygienist", day)
-        mine = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
-        hygienist = (mine or [hygienists[int(_spread(apt_num, self.seed, ROOT5) * len(hygienists))]])[0].prov_num
-        return (hygienist if self.staff.hygiene_columns else dentist), hygienist, dentist
-
-    def start_time(self, day: date, minutes: int, rng) -> datetime:
-        first, last = self.staff.opening_minutes
-        latest = max(first, last + 40 - minutes)  # the last start of the day leaves room for the visit
-        return calendar.at(day, first + 10 * rng.randrange((latest - first) // 10 + 1))
-
-
 def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure], list]:
     """Appointments and procedures of one patient (rows are written by `emit`), and the treatment presented at
     each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py)."""
@@ -246,7 +158,7 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
     child = person.age_group == "child"
     chart = treatment.Chart()
     apt_nums = ctx.ids.reserve("appointment", len(plan.slots))
-    scheduler = _Scheduler(ctx, patient)
+    scheduler = Scheduler(ctx, patient)
     cases = [_case_codes(ctx, plan, case, life, child, rng) for case in plan.cases]
     made: list[Visit | None] = [None] * len(plan.slots)
     by_case: list[list[Procedure]] = [[] for _ in plan.cases]
@@ -325,7 +237,7 @@ def _slot_codes(slot: visits.Slot, cases, child: bool, perio: bool, chart: treat
     return step or [FOLLOW_UP], surgical  # a one-code case booked over two visits: the second is a check
 
 
-def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, codes: list[str], surgical: bool,
+def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, codes: list[str], surgical: bool,
           child: bool, made: list, exam: Visit | None, rng) -> Visit:
     window = ctx.window
     minutes = _minutes(slot.kind, child, codes)
@@ -355,7 +267,7 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
             break
     day = day or min(max(slot.target, lo), hi)
     if status == BROKEN:
-        day = _cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical)
+        day = cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     status = _column_outcome(ctx.column_days, day, prov, status)
     start = scheduler.start_time(day, minutes, rng)
@@ -377,32 +289,10 @@ def _book(ctx: Context, scheduler: _Scheduler, apt_num: int, slot: visits.Slot, 
     return visit
 
 
-CANCELLATION_DAYS = sorted(range(-35, 8), key=abs)[1:]  # where a late cancellation may fall instead, nearest first
-
-
-def _cancellation_day(column_days: dict, scheduler: _Scheduler, apt_num: int, day: date, lo: date, hi: date,
-                      kind: str, surgical: bool) -> date:
-    """The day of a visit that will be cancelled late: its own when its column runs that day (this chunk has more
-    kept visits there than broken ones), else the nearest day the patient could have been booked on where the
-    column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
-    def runs(candidate: date) -> bool:
-        prov = scheduler.providers(apt_num, candidate, kind, surgical)[0]
-        kept, broken = column_days.get((candidate, prov), (0, 0))
-        return kept > broken
-
-    if runs(day):
-        return day
-    for offset in CANCELLATION_DAYS:
-        candidate = day + timedelta(days=offset)
-        if scheduler.free(candidate, lo, hi, kind, surgical) and runs(candidate):
-            scheduler.move(day, candidate)
-            return candidate
-    return day
-
-
 def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int:
     """A late cancellation leaves a hole in a column that otherwise runs: where this chunk has no more kept
-    visits in that column that day than broken ones (see _cancellation_day), the lost visit is a no-show instead.
+    visits in that column that day than broken ones (see scheduling.cancellation_day), the lost visit is a no-show
+    instead.
     (A column-day of mostly broken visits is a day the office would have closed; the dbt project's
     lost-appointment rate counts a broken visit twice and fails above 100%.) Chunks are disjoint, so the rule
     holds for the whole practice."""

@@ -1,0 +1,125 @@
+"""Booking a patient's visit into the practice's diary: which day (the one asked for when its providers work,
+else a nearby one), which providers' columns, what time; and the day a late cancellation falls on. No rows are
+written here: generators/clinical.py books each visit of generators/visits.py through a Scheduler.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from generators import calendar
+from generators.context import Context
+from generators.patients import Patient
+from generators.staff import Provider
+
+# The day a moved visit takes, and the dentist or hygienist when several work that day, come from a Kronecker
+# (golden-ratio) sequence indexed by AptNum rather than from independent draws: the visits moved off a day are
+# spread evenly over the days that fit, and chunks stay independent because AptNum is planned (idplan.py).
+# (Nothing caps a column-day: chunks book without a shared diary, so a busy day can hold more visits than the
+# schedule's hours.)
+ROOT2 = 0.4142135623730951  # frac of sqrt(2): the dentist column
+ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit takes
+ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
+
+
+def spread(index: int, seed: int, step: float) -> float:
+    return (index * step + seed * 0.7548776662466927) % 1.0
+
+
+class Scheduler:
+    """Finds a day, providers and a time for a visit."""
+
+    def __init__(self, ctx: Context, patient: Patient):
+        self.staff = ctx.staff
+        self.seed = ctx.seed
+        self.open_days = ctx.window.open_days
+        self.patient = patient
+        self.taken: set[date] = set()  # one visit a day per patient
+        self.own_hygienist = next((h for h in self.staff.by_role("hygienist") if h.prov_num == patient.sec_prov), None)
+
+    def working(self, role: str, day: date) -> list[Provider]:
+        return self.staff.working(role, day)
+
+    def free(self, day: date, lo: date, hi: date, kind: str, surgical: bool) -> bool:
+        """Whether the patient can be seen that day: within the bounds, no visit of theirs yet, and the
+        providers the visit needs at work."""
+        return (lo <= day <= hi and day not in self.taken
+                and bool(self.working("specialist" if surgical else "dentist", day))
+                and (kind not in ("hygiene", "new") or bool(self.working("hygienist", day))))
+
+    def move(self, old: date, new: date) -> None:
+        self.taken.discard(old)
+        self.taken.add(new)
+
+    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
+        """`target` when the visit can be seen then; else one of the days it can in the week either side
+        (spread by AptNum); else the nearest day further out. None if none."""
+        needs_hygienist = kind in ("hygiene", "new")
+        own = self.own_hygienist
+
+        def free(day: date) -> bool:
+            return self.free(day, lo, hi, kind, surgical)
+
+        def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
+            return free(day) and (not needs_hygienist or own is None or own.works(day))
+
+        day = None
+        for fits in (with_own_hygienist, free):
+            if fits(target):
+                day = target
+                break
+            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if fits(d)]
+            if near:
+                day = near[int(spread(apt_num, self.seed, ROOT3) * len(near))]
+                break
+        if day is None:
+            further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
+            day = next((d for d in further if free(d)), None)
+        if day is not None:
+            self.taken.add(day)
+        return day
+
+    def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:
+        """(ProvNum, ProvHyg, the dentist who examines): a hygiene visit is in the hygienist's column, or in the
+        dentist's with the hygienist in ProvHyg (see staff.Staff.hygiene_columns)."""
+        if surgical:
+            surgeons = self.working("specialist", day)
+            surgeon = surgeons[int(spread(apt_num, self.seed, ROOT2) * len(surgeons))].prov_num
+            return surgeon, None, surgeon
+        dentists = self.working("dentist", day)
+        own = [d for d in dentists if d.prov_num == self.patient.pri_prov]
+        dentist = (own or [dentists[int(spread(apt_num, self.seed, ROOT2) * len(dentists))]])[0].prov_num
+        if kind not in ("hygiene", "new"):
+            return dentist, None, dentist
+        hygienists = self.working("hygienist", day)
+        mine = [h for h in hygienists if h.prov_num == self.patient.sec_prov]
+        hygienist = (mine or [hygienists[int(spread(apt_num, self.seed, ROOT5) * len(hygienists))]])[0].prov_num
+        return (hygienist if self.staff.hygiene_columns else dentist), hygienist, dentist
+
+    def start_time(self, day: date, minutes: int, rng) -> datetime:
+        first, last = self.staff.opening_minutes
+        latest = max(first, last + 40 - minutes)  # the last start of the day leaves room for the visit
+        return calendar.at(day, first + 10 * rng.randrange((latest - first) // 10 + 1))
+
+
+CANCELLATION_DAYS = sorted(range(-35, 8), key=abs)[1:]  # where a late cancellation may fall instead, nearest first
+
+
+def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day: date, lo: date, hi: date,
+                      kind: str, surgical: bool) -> date:
+    """The day of a visit that will be cancelled late: its own when its column runs that day (this chunk has more
+    kept visits there than broken ones), else the nearest day the patient could have been booked on where the
+    column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
+    def runs(candidate: date) -> bool:
+        prov = scheduler.providers(apt_num, candidate, kind, surgical)[0]
+        kept, broken = column_days.get((candidate, prov), (0, 0))
+        return kept > broken
+
+    if runs(day):
+        return day
+    for offset in CANCELLATION_DAYS:
+        candidate = day + timedelta(days=offset)
+        if scheduler.free(candidate, lo, hi, kind, surgical) and runs(candidate):
+            scheduler.move(day, candidate)
+            return candidate
+    return day
