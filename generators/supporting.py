@@ -2,7 +2,7 @@
 
 Notes are deliberately plain: the dbt models parse commlog notes for 'appt #n', 'claim #n' or ten-digit
 numbers and task descriptions for collection campaigns (contract G-12, G-08), so none of these
-patterns appear.
+patterns appear (billing tasks speak of balances and claims, never of a campaign).
 """
 
 from __future__ import annotations
@@ -39,11 +39,21 @@ DOCUMENTS = (
     ("Correspondence", "Letter from physician"), ("EOBs", "Explanation of benefits"),
 )
 TASKS = (
-    "Verify eligibility before next visit", "Follow up on lab case for crown", "Send radiographs to specialist",
+    "Follow up on lab case for crown", "Send radiographs to specialist",
     "Update medical history at next visit", "Call to reschedule missed visit", "Order night guard from lab",
     "Request records from previous dentist", "Post-op check call after extraction", "Schedule crown seat",
     "Confirm premedication with physician", "Review treatment plan with patient", "Mail welcome packet",
 )
+# The front office's money work, by the billing staff after a visit: about a quarter of the tasks (the dbt
+# project reads them as collection work by their words: balance, payment, insurance, claim, $). None names a
+# collection campaign or says 'collection' (contract G-08.4).
+BILLING_SHARE = 0.25
+BILLING_TASKS = (
+    "Verify insurance eligibility before next visit", "Follow up on unpaid insurance claim",
+    "Call patient about the balance on the account", "Resubmit denied claim with attachments",
+    "Send itemized statement with payment options", "Patient will pay ${amount} toward the balance",
+)
+BILLING_DAYS = (7, 45)  # from the visit to the follow-up
 
 
 @dataclass(frozen=True)
@@ -186,10 +196,17 @@ def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> Task | No
     if not visits or rng.random() >= TASK_RATE:
         return None
     visit = rng.choice(visits)
-    created = visit.start - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 4))
+    billing = visit.status == COMPLETE and rng.random() < BILLING_SHARE
+    if billing:  # a follow-up on the visit's money, weeks after it
+        created = visit.start + timedelta(days=rng.randint(*BILLING_DAYS), hours=rng.randint(1, 4))
+        descript = rng.choice(BILLING_TASKS).replace("{amount}", str(rng.choice((25, 40, 50, 75, 100))))
+        staff = ctx.staff.users_by_role("billing") or ctx.staff.users_by_role("front")
+    else:  # a to-do before the visit
+        created = visit.start - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 4))
+        descript = rng.choice(TASKS)
+        staff = ctx.staff.users_by_role("front") + ctx.staff.users_by_role("manager")
     if created.date() < ctx.window.start or created > ctx.window.end_of_data:
         return None
-    staff = ctx.staff.users_by_role("front") + ctx.staff.users_by_role("manager")
     author = rng.choice(staff).user_num
     done = created + timedelta(days=rng.randint(0, 10), hours=rng.randint(1, 6))
     finished = done if done <= ctx.window.end_of_data and rng.random() < 0.8 else None
@@ -197,7 +214,7 @@ def _task(ctx: Context, patient: Patient, visits: list[Visit], rng) -> Task | No
     status = 2 if finished else rng.choice([0, 1])
     row = {
         "TaskNum": ctx.ids.next("task"), "TaskListNum": 0, "DateTask": created.date(), "KeyNum": patient.pat_num,
-        "Descript": rng.choice(TASKS), "TaskStatus": status, "FromNum": author, "ObjectType": 1,
+        "Descript": descript, "TaskStatus": status, "FromNum": author, "ObjectType": 1,
         "DateTimeEntry": created, "UserNum": author, "DateTimeFinished": finished,
         "PriorityDefNum": rng.choice(list(TASK_PRIORITIES)), "DateTimeOriginal": created, "SecDateTEdit": edited,
     }

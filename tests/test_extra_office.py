@@ -195,6 +195,27 @@ def test_task_children_follow_the_task(generated, reference):
     assert sorted(notes) == sorted(changes)  # every note leaves a history row
 
 
+def test_billing_tasks_follow_a_completed_visit_and_are_the_billing_staffs(generated, reference):
+    """About a quarter of the tasks are the front office's money work: dated weeks after one of the patient's
+    completed visits, by a billing user, in words the dbt project reads as collection work, never naming a
+    campaign or 'collection' (contract G-08.4)."""
+    billing_users = {u["UserNum"] for u in reference["userod"] if u["UserName"].startswith("billing")}
+    completed: dict[str, list[datetime]] = {}
+    for a in generated["appointment"]:
+        if a["AptStatus"] == "2":
+            completed.setdefault(a["PatNum"], []).append(datetime.fromisoformat(a["AptDateTime"]))
+    billing = [t for t in generated["task"] if t["FromNum"] in billing_users]
+    assert 0.15 < len(billing) / len(generated["task"]) < 0.35
+    for t in billing:
+        assert any(k in t["Descript"].lower() for k in COLLECTION_KEYWORDS), t["Descript"]
+        assert "collection" not in t["Descript"] and "Follow-up" not in t["Descript"]
+        created = datetime.fromisoformat(t["DateTimeOriginal"])
+        assert any(timedelta(days=7) <= created - seen <= timedelta(days=46)
+                   for seen in completed.get(t["KeyNum"], [])), t
+    others = [t for t in generated["task"] if t["FromNum"] not in billing_users]
+    assert others and not any(k in t["Descript"].lower() for t in others for k in ("insurance", "claim", "$"))
+
+
 def test_replaying_the_tasks_changes_no_other_row(run, chunks, monkeypatch):
     """The task children come from a replay of supporting.emit; without them every other table is identical."""
     monkeypatch.setattr(tasks, "emit_household", lambda ctx, household, stories: None)

@@ -34,6 +34,11 @@ SUBSCRIPTION_RATE = 0.3
 OFFICE_MINUTES = 570  # 8:00 to 17:30, when notes are written on tasks that stay open for days
 # Notes by the task's subject (a word of its description), and for anything else.
 NOTES = {
+    "will pay": ("Payment received as promised.", "Reminder call made the day before."),
+    "insurance claim": ("Carrier says the claim is in process.", "Claim paid; posted to the account."),
+    "resubmit": ("Claim resubmitted with the narrative and images.", "Carrier confirmed the attachments."),
+    "statement": ("Statement mailed with payment options.", "Patient asked for a payment plan; manager to review."),
+    "balance": ("Left a voicemail about the balance.", "Patient paid by card over the phone."),
     "eligibility": ("Eligibility checked online; plan active.", "Waiting on a call back from the carrier."),
     "lab case": ("Lab confirmed the case ships Thursday.", "Case received and checked in."),
     "radiographs": ("Images sent through the secure portal.", "Specialist's office confirmed receipt."),
