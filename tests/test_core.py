@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from memory import SETTINGS, practice
 
-from contract.rules import ID_OFFSETS
+from contract.rules import DBT_LAG_DAYS, ID_OFFSETS
 from generators import census
 from generators.allocate import allocate
+from generators.extra import plans
 
 
 def test_allocate_hits_the_total_exactly_and_keeps_the_floors():
@@ -119,3 +121,23 @@ def test_a_thin_volume_makes_the_smallest_office_not_an_idle_one():
 
     shape = staff.size(1_500, calendar.Window(date(2023, 1, 1), date(2026, 12, 1)))
     assert (shape.dentists, shape.dentist_days, shape.hygienist_days, shape.surgeon_days) == (1, 1, (1,), 0)
+
+
+def test_a_plan_that_would_stall_in_the_rejected_band_before_dbt_runs_is_left_out():
+    """mart_revenue_lost rejects a stalled plan 31 to 180 days old (G-14) on the day dbt runs, which may be up to
+    DBT_LAG_DAYS after the as-of date: a plan is left out if that happens on any of those days, and only then."""
+    as_of = date(2026, 11, 1)
+
+    def stalls(age: int, idle: int, done: bool = False) -> bool:
+        procedure = SimpleNamespace(day=as_of - timedelta(days=idle), fee=100,
+                                    status=plans.clinical.COMPLETED if done else plans.clinical.TREATMENT_PLANNED)
+        return plans._delayed(as_of, as_of - timedelta(days=age), [procedure])
+
+    for age in range(400):
+        # an untouched plan idles as long as it is old: stalled on some day dbt may run, in the band
+        expected = any(age + lag > plans.STALL_DAYS and plans.CURRENT_DAYS < age + lag <= plans.VERY_DELAYED_DAYS
+                       for lag in range(DBT_LAG_DAYS + 1))
+        assert stalls(age, age) == expected, age
+    assert stalls(61, 61) and not stalls(60, 60) and stalls(180, 180) and not stalls(181, 181)
+    assert not stalls(120, 10)  # worked on ten days ago: not idle on any of those days
+    assert not stalls(120, 120, done=True)  # nothing left open

@@ -9,8 +9,8 @@ or stall. treatplanparam holds per-plan print options, so it is patient data (Cl
 
 OpenDental's TPStatus 0 is a saved plan, the only status the contract accepts (D-treatplan-01). A stalled plan
 (open fees, no attached procedure dated in the last 90 days) must be at most 30 or more than 180 days old on
-the as-of date (contract G-14, D-treatplan-02: mart_revenue_lost rejects the subtypes in between); such plans
-91 to 180 days old are not written, as if never printed.
+the day dbt runs (contract G-14, D-treatplan-02: mart_revenue_lost rejects the subtypes in between); a plan that
+would be such on any day from the as-of date to DBT_LAG_DAYS after it is not written, as if never printed.
 
 procgroupitem: some providers chart a group note for the completed procedures of a visit instead of one note
 each; the group is numbered by its first procedure (the generator writes no group-note procedure of its own,
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from contract.rules import FLOOR
+from contract.rules import DBT_LAG_DAYS, FLOOR
 from generators import clinical
 from generators.claims import NOT_BILLED_CATEGORIES
 from generators.clinical import Procedure, Visit
@@ -130,11 +130,13 @@ def _presented(ctx, anchor: Visit, procedures: list[Procedure], rng) -> Plan | N
 
 
 def _delayed(as_of: date, day: date, procedures: list[Procedure]) -> bool:
-    """Whether mart_revenue_lost would call the plan 'Recent' or 'Delayed' (G-14), which the contract rejects."""
+    """Whether mart_revenue_lost would call the plan 'Recent' or 'Delayed' (G-14), which the contract rejects,
+    on any day dbt may run: from the as-of date to DBT_LAG_DAYS after it (the plan ages and idles meanwhile)."""
     open_fees = any(p.status != clinical.COMPLETED and p.fee > 0 for p in procedures)
     idle = (as_of - max(p.day for p in procedures)).days
     age = (as_of - day).days
-    return open_fees and idle > STALL_DAYS and CURRENT_DAYS < age <= VERY_DELAYED_DAYS
+    first = max(0, STALL_DAYS + 1 - idle, CURRENT_DAYS + 1 - age)  # the first lag at which it would be both
+    return open_fees and first <= min(DBT_LAG_DAYS, VERY_DELAYED_DAYS - age)
 
 
 # ---------------------------------------------------------------- plan rows
