@@ -291,11 +291,10 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
 
 def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int:
     """A late cancellation leaves a hole in a column that otherwise runs: where this chunk has no more kept
-    visits in that column that day than broken ones (see scheduling.cancellation_day), the lost visit is a no-show
-    instead.
-    (A column-day of mostly broken visits is a day the office would have closed; the dbt project's
-    lost-appointment rate counts a broken visit twice and fails above 100%.) Chunks are disjoint, so the rule
-    holds for the whole practice."""
+    visits in that column that day than broken ones (see scheduling.cancellation_day), the lost visit is a
+    no-show instead. A column-day of mostly broken visits is a day the office would have closed, and the dbt
+    project's lost-appointment rate counts a broken visit twice and fails above 100%. Chunks are disjoint, so
+    the rule holds for the whole practice."""
     kept, broken = column_days.get((day, prov), (0, 0))
     if status == BROKEN and broken >= kept:
         status = UNSCHEDULED
