@@ -112,6 +112,10 @@ DENTIST_NAMES = [("Sarah", "Whitfield"), ("Michael", "Romano"), ("Priya", "Shah"
                  ("Hannah", "Becker")]
 HYGIENIST_NAMES = [("Jessica", "Moreno"), ("Ashley", "Kowalczyk"), ("Brittany", "Nguyen"), ("Megan", "Sullivan"),
                    ("Lauren", "Fischer"), ("Kayla", "Brooks"), ("Amanda", "Reyes")]
+# A large practice has more hygienists than names above: the rest are drawn from these, each pair once.
+MORE_HYGIENIST_FIRST = ("Rachel", "Nicole", "Stephanie", "Danielle", "Samantha", "Courtney", "Tiffany", "Heather",
+                        "Melissa", "Vanessa")
+MORE_HYGIENIST_LAST = ("Carter", "Patel", "Olsen", "Ramirez", "Dubois", "Ward", "Kim", "Novak", "Bennett", "Hughes")
 SPECIALIST_NAME = ("Robert", "Delgado")
 RETIRED_NAME = ("Harold", "Jensen")
 STAFF_USERS = [("front", "frontdesk1"), ("front", "frontdesk2"), ("front", "frontdesk3"), ("billing", "billing1"),
@@ -175,7 +179,7 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
                                   _weekdays(i, shape.dentist_days)))
     open_days = sorted(set().union(*(p.weekdays for p in providers)))
     for i, days in enumerate(shape.hygienist_days):
-        first, last = HYGIENIST_NAMES[i % len(HYGIENIST_NAMES)]
+        first, last = _hygienist_name(i)
         weekdays = frozenset(open_days[(i + k) % len(open_days)] for k in range(min(days, len(open_days))))
         providers.append(Provider(len(providers) + 1, "hygienist", first, last, SPECIALTY_HYGIENIST, weekdays))
     if shape.surgeon_days:
@@ -210,11 +214,25 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
         p.operatories = tuple(ops)
     operatories.append(Operatory(len(operatories) + 1, "Consult Room", "Consult", 0, 0, False))
 
-    users = [User(p.prov_num, f"{p.first[0]}{p.last}".lower().replace("'", ""), "provider", p.prov_num)
-             for p in providers]
+    users = []
+    for p in providers:  # OpenDental's user names are unique: a second "jsmith" becomes "jsmith2"
+        name = base = f"{p.first[0]}{p.last}".lower().replace("'", "")
+        taken = {u.user_name for u in users}
+        name = next(f"{base}{k}" for k in range(2, len(providers) + 2) if f"{base}{k}" not in taken) \
+            if name in taken else name
+        users.append(User(p.prov_num, name, "provider", p.prov_num))
     for role, name in STAFF_USERS:
         users.append(User(len(users) + 1, name, role))
     return Staff(providers, users, operatories, hours, hygiene_columns)
+
+
+def _hygienist_name(i: int) -> tuple[str, str]:
+    """The i-th hygienist's (first, last) name, a different pair for each of up to 107."""
+    if i < len(HYGIENIST_NAMES):
+        return HYGIENIST_NAMES[i]
+    j = i - len(HYGIENIST_NAMES)
+    first = MORE_HYGIENIST_FIRST[j % len(MORE_HYGIENIST_FIRST)]
+    return first, MORE_HYGIENIST_LAST[(j // len(MORE_HYGIENIST_FIRST) + j) % len(MORE_HYGIENIST_LAST)]
 
 
 def _fit_budget(providers: list[Provider], window: calendar.Window) -> None:

@@ -141,3 +141,18 @@ def test_a_plan_that_would_stall_in_the_rejected_band_before_dbt_runs_is_left_ou
     assert stalls(61, 61) and not stalls(60, 60) and stalls(180, 180) and not stalls(181, 181)
     assert not stalls(120, 10)  # worked on ten days ago: not idle on any of those days
     assert not stalls(120, 120, done=True)  # nothing left open
+
+
+@pytest.mark.parametrize("appointments", [15_000, 150_000, 600_000])
+def test_every_user_and_provider_has_a_name_of_its_own_at_any_size(appointments):
+    """OpenDental's user names are unique (R-userod-011, DBM UserodDuplicateUser); a large practice has more
+    hygienists than the first list of names."""
+    from generators import calendar, staff
+
+    built = staff.build_staff(appointments, calendar.Window(date(2023, 1, 1), date(2026, 12, 1)))
+    names = [u.user_name for u in built.users]
+    assert len(names) == len(set(names))
+    people = [(p.first, p.last) for p in built.providers]
+    assert len(people) == len(set(people))
+    if appointments == 600_000:
+        assert sum(p.role == "hygienist" for p in built.providers) > len(staff.HYGIENIST_NAMES)
