@@ -23,7 +23,7 @@ from generators.patients import Patient
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.reference.procedure_codes import CODE_NUM, ProcCode
 from generators.rng import stream, weighted
-from generators.scheduling import Scheduler, cancellation_day
+from generators.scheduling import Scheduler, cancellation_day, column_runs
 from generators.story import Story
 
 SCHEDULED, COMPLETE, UNSCHEDULED, BROKEN, PLANNED = 1, 2, 3, 5, 6  # AptStatus
@@ -295,10 +295,10 @@ def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int
     no-show instead. A column-day of mostly broken visits is a day the office would have closed, and the dbt
     project's lost-appointment rate counts a broken visit twice and fails above 100%. Chunks are disjoint, so
     the rule holds for the whole practice."""
-    kept, broken = column_days.get((day, prov), (0, 0))
-    if status == BROKEN and broken >= kept:
+    if status == BROKEN and not column_runs(column_days, day, prov):
         status = UNSCHEDULED
     if status in (COMPLETE, BROKEN):
+        kept, broken = column_days.get((day, prov), (0, 0))
         column_days[(day, prov)] = (kept + (status == COMPLETE), broken + (status == BROKEN))
     return status
 

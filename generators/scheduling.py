@@ -105,15 +105,21 @@ class Scheduler:
 CANCELLATION_DAYS = sorted(range(-35, 8), key=abs)[1:]  # where a late cancellation may fall instead, nearest first
 
 
+def column_runs(column_days: dict, day: date, prov: int) -> bool:
+    """Whether this chunk has more kept visits than broken ones in the provider's column that day: the column
+    runs, so a late cancellation there leaves a hole in a working day (column_days: (day, ProvNum) -> (kept,
+    broken), kept by clinical.py)."""
+    kept, broken = column_days.get((day, prov), (0, 0))
+    return kept > broken
+
+
 def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day: date, lo: date, hi: date,
                       kind: str, surgical: bool) -> date:
     """The day of a visit that will be cancelled late: its own when its column runs that day (this chunk has more
     kept visits there than broken ones), else the nearest day the patient could have been booked on where the
     column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
     def runs(candidate: date) -> bool:
-        prov = scheduler.providers(apt_num, candidate, kind, surgical)[0]
-        kept, broken = column_days.get((candidate, prov), (0, 0))
-        return kept > broken
+        return column_runs(column_days, candidate, scheduler.providers(apt_num, candidate, kind, surgical)[0])
 
     if runs(day):
         return day

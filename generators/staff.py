@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import count
 
 from contract.rules import FLOOR
 from generators import calendar
@@ -214,12 +215,11 @@ def build_staff(appointments: int, window: calendar.Window) -> Staff:
         p.operatories = tuple(ops)
     operatories.append(Operatory(len(operatories) + 1, "Consult Room", "Consult", 0, 0, False))
 
-    users = []
+    users, taken = [], set()
     for p in providers:  # OpenDental's user names are unique: a second "jsmith" becomes "jsmith2"
-        name = base = f"{p.first[0]}{p.last}".lower().replace("'", "")
-        taken = {u.user_name for u in users}
-        name = next(f"{base}{k}" for k in range(2, len(providers) + 2) if f"{base}{k}" not in taken) \
-            if name in taken else name
+        base = f"{p.first[0]}{p.last}".lower().replace("'", "")
+        name = base if base not in taken else next(f"{base}{k}" for k in count(2) if f"{base}{k}" not in taken)
+        taken.add(name)
         users.append(User(p.prov_num, name, "provider", p.prov_num))
     for role, name in STAFF_USERS:
         users.append(User(len(users) + 1, name, role))
