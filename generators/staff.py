@@ -102,7 +102,10 @@ class Staff:
         return self.providers[prov_num - 1]  # ProvNum is the provider's place in the list, from 1
 
     def users_by_role(self, role: str) -> list[User]:
-        return self._users_by_role.setdefault(role, [u for u in self.users if u.role == role])
+        found = self._users_by_role.get(role)
+        if found is None:
+            found = self._users_by_role[role] = [u for u in self.users if u.role == role]
+        return found
 
     def user_for(self, prov_num: int) -> int:
         return next(u.user_num for u in self.users if u.prov_num == prov_num)

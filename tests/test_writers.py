@@ -47,6 +47,20 @@ def test_copy_text_round_trips_every_field():
         assert fields == [_as_copy_writes(v) for v in row]
 
 
+def test_copy_text_escapes_a_chunk_with_one_awkward_text_among_plain_ones():
+    # Plain chunks are written without escaping; a single awkward text anywhere must switch the whole
+    # chunk to escaped text, and a plain chunk must come out exactly as the escaped writing would.
+    rows = _commlogs()
+    plain = [r for r, note in zip(rows, AWKWARD) if note.isprintable() and "\\" not in note]
+    assert len(plain) >= 3
+    escaped = copytext.line_function("commlog")
+    assert copytext.encode("commlog", plain) == "".join(escaped(r) + "\n" for r in plain)
+    assert "\\N" in copytext.encode("commlog", plain)  # the NULL of DateTimeEnd
+    for awkward in (r for r in rows if r not in plain):
+        mixed = plain[:2] + [awkward] + plain[2:]
+        assert copytext.encode("commlog", mixed) == "".join(escaped(r) + "\n" for r in mixed)
+
+
 def test_csv_reads_back_with_the_csv_module():
     rows = _commlogs()
     text = csvtext.header("commlog") + csvtext.encode("commlog", rows)

@@ -52,14 +52,14 @@ def reads(check: Check) -> set[str]:
 def checks_by_phase(config: GeneratorConfig) -> dict[str, list[Check]]:
     """Each check under the first phase after which all the tables it reads are loaded."""
     loaded: set[str] = set()
-    remaining = all_checks(config)
+    remaining = [(check, reads(check)) for check in all_checks(config)]
     schedule: dict[str, list[Check]] = {}
     for phase, tables in PHASES:
         loaded |= set(tables)
-        schedule[phase] = [c for c in remaining if reads(c) <= loaded]
-        remaining = [c for c in remaining if not reads(c) <= loaded]
+        schedule[phase] = [check for check, read in remaining if read <= loaded]
+        remaining = [(check, read) for check, read in remaining if not read <= loaded]
     # Checks that read tables no phase fills (the contract's other tables, empty for now) run last.
-    schedule[PHASES[-1][0]] += remaining
+    schedule[PHASES[-1][0]] += [check for check, _ in remaining]
     return schedule
 
 

@@ -234,17 +234,33 @@ def owed_on(stories, day: date) -> list[Owed]:
     """What the household owed on `day`, outside what insurance had not answered yet."""
     items = []
     for story in stories:
-        pending: dict[int, int] = {}  # charge -> insurance still expected on `day`
-        for claim in pending_on(story.ledger.claims, day):
-            for line in claim.lines:
-                pending[id(line.charge)] = pending.get(id(line.charge), 0) + line.estimate + line.write_off
+        pending = None  # charge -> insurance still expected on `day`; built only when something is owed
         for charge in story.ledger.charges:
-            owed = charge.balance_on(day) - pending.get(id(charge), 0)
-            if owed > 0 and charge.day < day:
+            if charge.day >= day:
+                continue
+            owed = charge.balance_on(day)
+            if owed <= 0:  # what insurance still owes only lowers it
+                continue
+            if pending is None:
+                pending = _pending_by_charge(story.ledger.claims, day)
+            owed -= pending.get(id(charge), 0)
+            if owed > 0:
                 items.append(Owed(charge.day, owed, PROCEDURE, charge.proc_num))
-        items += [Owed(fee.day, fee.balance_on(day), ADJUSTMENT, fee.adj_num)
-                  for fee in story.ledger.fees if fee.day < day and fee.balance_on(day) > 0]
+        for fee in story.ledger.fees:
+            if fee.day < day:
+                owed = fee.balance_on(day)
+                if owed > 0:
+                    items.append(Owed(fee.day, owed, ADJUSTMENT, fee.adj_num))
     return items
+
+
+def _pending_by_charge(claims, day: date) -> dict[int, int]:
+    """Per charge (by id), the payment and write-off estimates of its claims still unanswered on `day`."""
+    pending: dict[int, int] = {}
+    for claim in pending_on(claims, day):
+        for line in claim.lines:
+            pending[id(line.charge)] = pending.get(id(line.charge), 0) + line.estimate + line.write_off
+    return pending
 
 
 @cache
