@@ -59,7 +59,10 @@ def is_open(day: date) -> bool:
 
 
 def at(day: date, minutes_after_midnight: int) -> datetime:
-    return datetime.combine(day, time()) + timedelta(minutes=minutes_after_midnight)
+    m = minutes_after_midnight
+    if m.__class__ is int and 0 <= m < 1440:  # the common case, built directly (a third of the time)
+        return datetime(day.year, day.month, day.day, m // 60, m % 60)
+    return datetime.combine(day, time()) + timedelta(minutes=m)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def rule_check(rule: dict) -> Check:
 
 def key_table(rule: dict) -> str:
     """The raw table when the rule asks a single column to be unique and that column is the table's primary
-    key, as is or through the id cast (which keeps distinct positive ids distinct); else ''."""
+    key, as is or through an id cast (which keeps distinct positive ids distinct, or fails); else ''."""
     if rule["kind"] != "unique" or rule.get("where"):
         return ""
     key = schema.table(rule["table"]).primary_key
@@ -60,7 +60,8 @@ def key_table(rule: dict) -> str:
     if rule["model"] != "source":
         name = contract()["models"][rule["model"]]["columns"].get(name, "")
     quoted = set(re.findall(r'"(\w+)"', name)) or {name}
-    as_is_or_cast = "::text::integer" in name or name in (key[0], f'"{key[0]}"')
+    guarded_cast = f'CASE WHEN "{key[0]}" >= 0 THEN "{key[0]}"::integer ELSE NULL END'  # negatives to NULL
+    as_is_or_cast = "::text::integer" in name or name in (key[0], f'"{key[0]}"', guarded_cast)
     return rule["table"] if quoted == {key[0]} and as_is_or_cast else ""
 
 

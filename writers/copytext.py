@@ -18,7 +18,7 @@ _NON_TEXT = ("int2", "int4", "int8", "integer", "date", "timestamp", "time")  # 
 
 _TEMPORAL = ("date", "timestamp", "time")  # few distinct values, slow to format: their texts are remembered
 _TEXTS: dict = {}  # date, datetime or time -> its text (a date never equals a datetime, so keys do not collide)
-_TEXTS_MAX = 400_000  # emptied when it grows past this, so memory stays bounded at any size
+_TEXTS_MAX = 100_000  # emptied when it grows past this, so memory stays bounded at any size
 
 
 def _remember(value) -> str:
