@@ -20,6 +20,7 @@ import psycopg2.errors
 import handoff
 import kpi
 import loader
+import manifest
 import pipeline
 import server
 from config import ConfigError, GeneratorConfig, load_config
@@ -294,6 +295,10 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
             conn.rollback()
             console.failed_summary()
             return EXIT_INVALID
+        if config.shard is None:
+            manifest.record(conn, config, {t: counts.get(t, 0) for t in GENERATED_TABLES})  # not the ETL log
+        else:
+            manifest.forget(conn)
         conn.commit()
         committed = True
         console.summary(counts, time.perf_counter() - started)
@@ -339,6 +344,13 @@ def validate_only(config: GeneratorConfig, console: Console, server_line: str | 
             console.error(f"schema raw of {config.db_name} lacks {len(missing)} tables ({', '.join(missing[:5])}); "
                           f"run without --validate-only to create and fill them")
             return EXIT_USAGE
+        recorded = manifest.read(conn)
+        if recorded is not None:
+            config = recorded.settings(config)
+            console.note(f"checking against the run recorded in {config.db_name}: {recorded.describe()}")
+            for table, now, written in manifest.changed_tables(conn, recorded):
+                console.note(f"raw.{table} holds {now:,} rows where the generator wrote {written:,}: "
+                             f"changed since it was generated")
         by_phase = suite.run_all(conn, config)  # one pass: checks on the same relation share a scan
         failed = False
         for number, (phase, _) in enumerate(PHASES, start=1):
