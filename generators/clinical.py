@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from generators import calendar, treatment, visits
 from generators.context import Context
+from generators.diary import Request
 from generators.fees import UCR_SCHEDULE, fee_cents
 from generators.patients import Patient
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
@@ -257,20 +258,29 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     during = made[slot.booked_during] if slot.booked_during >= 0 else None
     before = [v.day for v in (exam, lost, during) if v is not None]
     after = max(lo, max(before) + timedelta(days=1)) if before else lo
-    day = None
-    for earliest in dict.fromkeys((after, lo)):  # in the rare case nothing fits after them, as before
-        day = scheduler.book(apt_num, min(max(slot.target, earliest), hi), earliest, hi, slot.kind, surgical)
-        if day is None and surgical:  # nobody works near that date: booked with a dentist instead
-            surgical = False
-            day = scheduler.book(apt_num, min(max(slot.target, earliest), hi), earliest, hi, slot.kind, False)
-        if day is not None:
-            break
-    day = day or min(max(slot.target, lo), hi)
-    if status == BROKEN:
-        day = cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical)
+    booked_on = ctx.book.day_of(apt_num) if ctx.book is not None else None
+    if booked_on is not None:  # writing the rows: the day the run booked it on (generators/diary.py)
+        day, surgical = booked_on
+    else:
+        day = None
+        for earliest in dict.fromkeys((after, lo)):  # in the rare case nothing fits after them, as before
+            target = min(max(slot.target, earliest), hi)
+            day = scheduler.book(apt_num, target, earliest, hi, slot.kind, surgical, minutes)
+            if day is None and surgical:  # nobody works near that date: booked with a dentist instead
+                surgical = False
+                day = scheduler.book(apt_num, target, earliest, hi, slot.kind, False, minutes)
+            if day is not None:
+                break
+        day = day or min(max(slot.target, lo), hi)
+        if status == BROKEN:
+            day = cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical, minutes)
+        if ctx.book is not None:
+            ctx.book.booked(apt_num, day, surgical)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     status = _column_outcome(ctx.column_days, day, prov, status)
     start = scheduler.start_time(day, minutes, rng)
+    if ctx.book is not None and not ctx.book.live:  # the time asked for is drawn all the same: streams stay in step
+        start = ctx.book.start(apt_num, day, start)
     if during is not None and during.start < calendar.at(day, 0):  # booked at that visit's checkout
         booked = during.start + timedelta(minutes=5 * len(during.pattern) + rng.randrange(5, 20))
     else:  # a lost visit is rebooked when the office calls the patient back, from the day after it
@@ -457,7 +467,16 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
         _emit_procedure(ctx, patient, proc, child, rng, done_at=None)
 
 
+def chair_requests(visits_: list[Visit]) -> list[Request]:
+    """The visits that hold a chair in the book (kept, booked or broken ones), for generators/diary.py."""
+    return [Request(v.apt_num, v.day, v.prov_hyg or v.prov_num, 5 * len(v.pattern), v.start.hour * 60 + v.start.minute,
+                    v.booked) for v in visits_ if v.status in (COMPLETE, SCHEDULED, BROKEN)]
+
+
 def _operatory(ctx: Context, visit: Visit) -> int:
+    chair = ctx.book.chair(visit.apt_num, visit.day) if ctx.book is not None else None
+    if chair is not None:
+        return chair
     owner = visit.prov_hyg or visit.prov_num
     provider = ctx.staff.provider(owner)
     return provider.operatories[visit.apt_num % len(provider.operatories)] if provider.operatories else 0

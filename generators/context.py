@@ -41,6 +41,7 @@ class Context:
     # This chunk's kept and broken visits per (day, ProvNum), so a late cancellation never outnumbers the kept
     # visits of its column that day (clinical.py); engine.chunk_rows gives every chunk its own.
     column_days: dict = field(default_factory=dict)
+    book: object | None = None  # diary.Book: each visit's day, time and chair (engine.build_book)
 
     @property
     def seed(self) -> int:

@@ -7,10 +7,10 @@ The modules are those of the table registry (contract/tables.py, WRITERS), in it
     emit_household(ctx, household, stories)      write one household's rows; `stories` (generators/story.py)
                                                  carries what earlier modules decided about each member
 
-`prepare` builds what every chunk shares (staff, pools, plans, the census, the id plan) and the reference
-rows. `chunk_rows` simulates one chunk of households and returns its rows per table. Chunks are fixed by the
-census and own planned id blocks (idplan.py), so their rows are the same whichever worker, process or shard
-produces them; the pipeline writes them in chunk order.
+`prepare` builds what every chunk shares (staff, pools, plans, the census, the id plan, the appointment book)
+and the reference rows. `chunk_rows` simulates one chunk of households and returns its rows per table. Chunks
+are fixed by the census and own planned id blocks (idplan.py), so their rows are the same whichever worker,
+process or shard produces them; the pipeline writes them in chunk order.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 
 from config import GeneratorConfig
 from contract import rules, tables
-from generators import census, clinical, insurance, pools, recall, staff
+from generators import census, clinical, insurance, patients, pools, recall, staff
 from generators.calendar import Window
 from generators.context import Context
+from generators.diary import Book
 from generators.idplan import IdPlan
 from generators.sink import Sinks
 
@@ -67,7 +68,7 @@ def _chunked(people: census.Census) -> list[range]:
     return chunks or [range(0)]
 
 
-def prepare(config: GeneratorConfig) -> Run:
+def prepare(config: GeneratorConfig, book: bool = True) -> Run:
     window = Window(config.start_date, config.as_of)
     ctx = Context(
         config=config,
@@ -85,7 +86,27 @@ def prepare(config: GeneratorConfig) -> Run:
     ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
     chunks = _chunked(people)
     plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)
-    return Run(ctx, people, chunks, plan)
+    run = Run(ctx, people, chunks, plan)
+    if book:
+        ctx.book = build_book(run)
+    return run
+
+
+def build_book(run: Run) -> Book:
+    """The practice's appointment book (generators/diary.py): every chunk in turn books its visits (rows are not
+    written), each day filling up as it goes; then the days are laid out. The same for any number of workers
+    and any shard, since every chunk is booked, in order."""
+    staff_ = run.ctx.staff
+    book = Book({p.prov_num: list(p.operatories) for p in staff_.providers if p.operatories}, staff_.opening_minutes)
+    for index in range(len(run.chunks)):
+        ctx = replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index), column_days={}, book=book)
+        for household in run.households(index):
+            for patient in patients.create_household(ctx, household):
+                visits_, _, _ = clinical.simulate(ctx, patient)
+                for request in clinical.chair_requests(visits_):
+                    book.hold(request)
+    book.close()
+    return book
 
 
 def simulate_household(ctx: Context, household: census.Household) -> None:

@@ -15,8 +15,8 @@ from generators.staff import Provider
 # The day a moved visit takes, and the dentist or hygienist when several work that day, come from a Kronecker
 # (golden-ratio) sequence indexed by AptNum rather than from independent draws: the visits moved off a day are
 # spread evenly over the days that fit, and chunks stay independent because AptNum is planned (idplan.py).
-# (Nothing caps a column-day: chunks book without a shared diary, so a busy day can hold more visits than the
-# schedule's hours.)
+# While the run books (generators/diary.py), a day is free only while the provider's chairs have room for the
+# visit; the time and chair come from the book afterwards.
 ROOT2 = 0.4142135623730951  # frac of sqrt(2): the dentist column
 ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit takes
 ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
@@ -36,6 +36,7 @@ class Scheduler:
         self.patient = patient
         self.taken: set[date] = set()  # one visit a day per patient
         self.own_hygienist = next((h for h in self.staff.by_role("hygienist") if h.prov_num == patient.sec_prov), None)
+        self.filling = ctx.book if ctx.book is not None and ctx.book.live else None  # the book being filled
 
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
@@ -47,37 +48,65 @@ class Scheduler:
                 and bool(self.working("specialist" if surgical else "dentist", day))
                 and (kind not in ("hygiene", "new") or bool(self.working("hygienist", day))))
 
+    def room(self, apt_num: int, day: date, kind: str, surgical: bool, minutes: int) -> bool:
+        """Whether the chairs of the provider who would see the visit that day have room for it (always, when
+        no book is being filled)."""
+        if self.filling is None:
+            return True
+        prov, hyg, _ = self.providers(apt_num, day, kind, surgical)
+        return self.filling.room(day, hyg or prov, minutes)
+
     def move(self, old: date, new: date) -> None:
         self.taken.discard(old)
         self.taken.add(new)
 
-    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
+    def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
+             minutes: int = 0) -> date | None:
         """`target` when the visit can be seen then; else one of the days it can in the week either side
-        (spread by AptNum); else the nearest day further out. None if none."""
+        (spread by AptNum); else the nearest day further out. None if none. A day can see it when the patient
+        is free, its providers work and their chairs have room for `minutes`; when no day within 45 has room,
+        the one of them whose chairs hold least is taken all the same (it will be a long day)."""
+        day = self._search(apt_num, target, lo, hi, kind, surgical, minutes)
+        if day is None and self.filling is not None:
+            day = self._least_held(apt_num, target, lo, hi, kind, surgical)
+        if day is not None:
+            self.taken.add(day)
+        return day
+
+    def _least_held(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
+        """Every day within 45 of `target` is full: the one whose chairs hold least (the nearest on a tie)."""
+        days = [target + timedelta(days=k) for k in sorted(range(-45, 46), key=lambda k: (abs(k), k))]
+        days = [d for d in days if self.free(d, lo, hi, kind, surgical)]
+        if not days:
+            return None
+        assert self.filling is not None
+
+        def held(day: date) -> int:
+            prov, hyg, _ = self.providers(apt_num, day, kind, surgical)
+            return self.filling.held(day, hyg or prov)
+
+        return min(days, key=held)  # min keeps the first, the nearest, of equal ones
+
+    def _search(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
+                minutes: int | None) -> date | None:
         needs_hygienist = kind in ("hygiene", "new")
         own = self.own_hygienist
 
         def free(day: date) -> bool:
-            return self.free(day, lo, hi, kind, surgical)
+            return self.free(day, lo, hi, kind, surgical) and (
+                minutes is None or self.room(apt_num, day, kind, surgical, minutes))
 
         def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
             return free(day) and (not needs_hygienist or own is None or own.works(day))
 
-        day = None
         for fits in (with_own_hygienist, free):
             if fits(target):
-                day = target
-                break
+                return target
             near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if fits(d)]
             if near:
-                day = near[int(spread(apt_num, self.seed, ROOT3) * len(near))]
-                break
-        if day is None:
-            further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
-            day = next((d for d in further if free(d)), None)
-        if day is not None:
-            self.taken.add(day)
-        return day
+                return near[int(spread(apt_num, self.seed, ROOT3) * len(near))]
+        further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
+        return next((d for d in further if free(d)), None)
 
     def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:
         """(ProvNum, ProvHyg, the dentist who examines): a hygiene visit is in the hygienist's column, or in the
@@ -114,7 +143,7 @@ def column_runs(column_days: dict, day: date, prov: int) -> bool:
 
 
 def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day: date, lo: date, hi: date,
-                      kind: str, surgical: bool) -> date:
+                      kind: str, surgical: bool, minutes: int = 0) -> date:
     """The day of a visit that will be cancelled late: its own when its column runs that day (this chunk has more
     kept visits there than broken ones), else the nearest day the patient could have been booked on where the
     column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
@@ -125,7 +154,8 @@ def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day:
         return day
     for offset in CANCELLATION_DAYS:
         candidate = day + timedelta(days=offset)
-        if scheduler.free(candidate, lo, hi, kind, surgical) and runs(candidate):
+        if (scheduler.free(candidate, lo, hi, kind, surgical) and runs(candidate)
+                and scheduler.room(apt_num, candidate, kind, surgical, minutes)):
             scheduler.move(day, candidate)
             return candidate
     return day

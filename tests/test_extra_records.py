@@ -220,6 +220,18 @@ def test_validators_catch_a_history_that_disagrees_with_its_appointment(planned)
     assert sum(results.values()) == 2
 
 
+def test_no_two_visits_share_a_chair_and_the_check_bites(plain):
+    assert check_violations(plain, record_checks.checks())["one patient per chair at a time"] == 0
+    # one kept visit moved onto the start of another in the same chair
+    results = check_violations(plain, record_checks.checks(), """
+        UPDATE raw.appointment AS a SET "AptDateTime" = b."AptDateTime"
+        FROM (SELECT "AptNum", "Op", "AptDateTime" FROM raw.appointment WHERE "AptStatus" = 2 AND "Op" <> 0
+              ORDER BY "AptNum" LIMIT 1) AS b
+        WHERE a."AptNum" = (SELECT min(o."AptNum") FROM raw.appointment AS o WHERE o."AptStatus" = 2
+                            AND o."Op" = b."Op" AND o."AptNum" <> b."AptNum")""")
+    assert results["one patient per chair at a time"] >= 1
+
+
 def test_an_early_start_date_leaves_no_row_pointing_at_one_the_models_drop(module_cli, module_scratch_db):
     """Activity from mid-2021: the models drop exams, schedules and history before 2023, so what hangs off
     them starts in 2023 too, and a visit booked in 2022 for 2023 still shows two history rows."""

@@ -29,6 +29,10 @@ def schedule_checks() -> list[Check]:
         FROM {staged("appointment")} AS a CROSS JOIN LATERAL (VALUES (a."ProvNum"), (nullif(a."ProvHyg", 0))) AS p(prov)
         WHERE p.prov IS NOT NULL AND a."AptStatus" <> 6  -- a planned appointment is not on the schedule
           AND a."AptDateTime"::date <= (SELECT max(s."SchedDate") FROM raw.schedule AS s)"""
+    # Kept, booked and broken visits keep their chair (the Unscheduled List and planned ones have none).
+    chair_visits = f"""
+        SELECT a."AptNum", a."Op", a."AptDateTime"::date AS day, {SPAN} FROM raw.appointment AS a
+        WHERE a."Op" <> 0 AND a."AptStatus" IN (1, 2, 5)"""
     blocked = f"""
         SELECT s."SchedDate", s."StartTime", s."StopTime", o."OperatoryNum" FROM raw.schedule AS s
         JOIN raw.scheduleop AS o USING ("ScheduleNum") WHERE s."SchedType" = {SCHED_BLOCKOUT}"""
@@ -57,6 +61,11 @@ def schedule_checks() -> list[Check]:
             SELECT count(*) FROM raw.schedule AS s WHERE s."SchedType" = {SCHED_PROVIDER} AND s."SchedDate" IN (
                 SELECT h."SchedDate" FROM raw.schedule AS h WHERE h."BlockoutType" = {HOLIDAY_BLOCKOUT})""",
               description="provider schedule on a day the office is closed for a holiday"),
+        Check("one patient per chair at a time", "appointment", f"""
+            SELECT count(*) FROM ({chair_visits}) AS a JOIN ({chair_visits}) AS b
+                ON b."Op" = a."Op" AND b.day = a.day AND a."AptNum" < b."AptNum"
+            WHERE a.starts < b.ends AND b.starts < a.ends""",
+              description="two kept, booked or broken appointments in one operatory at once"),
         Check("blockouts clear of appointments", "schedule", f"""
             SELECT count(*) FROM (SELECT a."Op", a."AptDateTime"::date AS day, {SPAN} FROM raw.appointment AS a
                                   WHERE a."AptStatus" <> 6) AS a

@@ -1,0 +1,154 @@
+"""The practice's appointment book: a day within its providers' hours, a time and a chair for every visit, with
+no two visits in one chair at once, across all households.
+
+Households are simulated chunk by chunk in parallel, and a chunk alone cannot see how full a provider's day
+already is. So a run books first (engine.build_book): every chunk in turn, in one process, simulates its
+visits without writing rows, and a day is free for a visit only while its provider's chairs have room for it
+that day (the minutes of the visits held there, each rounded up to the book's 10-minute lines, within the
+opening hours). Then each provider's day is laid out: visits in the order they were booked, each in the free
+gap of the provider's chairs nearest the time its patient asked for, else (the day being full of short gaps)
+the whole day packed back to back in order of the times asked for. The chunks are then simulated again, in
+parallel, to write their rows: each visit takes the day it was booked on and its place in the book, and
+everything else is drawn as before, so the rows agree with the booking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from generators import calendar
+
+GRID = 10  # minutes: appointment starts fall on the book's 10-minute lines
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A visit that holds a chair, as its chunk booked it."""
+
+    apt_num: int
+    day: date
+    owner: int  # the provider whose chairs it goes in (the hygienist of a hygiene visit)
+    minutes: int
+    asked: int  # start asked for, minutes after midnight
+    booked: datetime  # when it was booked: earlier bookings choose first
+
+
+class Book:
+    """Live while the run books (room per provider-day, and each visit's day as booked); then `close` lays the
+    days out, and the book gives each visit its day, time and chair while the rows are written."""
+
+    def __init__(self, chairs: dict[int, list[int]], opening: tuple[int, int]):
+        self._chairs = chairs
+        first, last = opening
+        self._open, self._close = first, last + 40  # last + 40: where start_time's latest visits end
+        self._load: dict[tuple[date, int], int] = {}  # minutes held per (day, provider)
+        self._days: dict[int, tuple[date, bool]] = {}  # apt_num -> (day, seen by the surgeon)
+        self._requests: list[Request] = []
+        self._placed: dict[int, tuple[date, int, int]] = {}  # apt_num -> (day, chair, start minute)
+        self.live = True
+
+    # ---- while booking
+
+    def room(self, day: date, owner: int, minutes: int) -> bool:
+        """Whether the provider's chairs have room that day for a visit of this length."""
+        chairs = self._chairs.get(owner)
+        if not chairs:
+            return True  # no chair of their own: nothing to fill
+        held = self._load.get((day, owner), 0)
+        return held + _lines(minutes) <= len(chairs) * (self._close - self._open)
+
+    def held(self, day: date, owner: int) -> int:
+        """Minutes the provider's chairs hold that day, per chair."""
+        chairs = self._chairs.get(owner)
+        return self._load.get((day, owner), 0) // len(chairs) if chairs else 0
+
+    def booked(self, apt_num: int, day: date, surgical: bool) -> None:
+        self._days[apt_num] = (day, surgical)
+
+    def hold(self, request: Request) -> None:
+        """A visit that keeps its chair (kept, booked or broken): its minutes are taken from the day."""
+        if self._chairs.get(request.owner):
+            key = (request.day, request.owner)
+            self._load[key] = self._load.get(key, 0) + _lines(request.minutes)
+            self._requests.append(request)
+
+    def close(self) -> None:
+        by_column: dict[tuple[date, int], list[Request]] = {}
+        for request in self._requests:
+            by_column.setdefault((request.day, request.owner), []).append(request)
+        for (day, owner), requests in by_column.items():
+            self._lay_out(day, self._chairs[owner], requests)
+        self._requests = []
+        self._load = {}
+        self.live = False
+
+    def _lay_out(self, day: date, chairs: list[int], requests: list[Request]) -> None:
+        """Each visit, in booking order, in the free gap nearest the time asked for; if one finds no gap, the day
+        packed instead: visits by the time asked for, back to back from opening, in the chair that frees first."""
+        busy: dict[int, list[tuple[int, int]]] = {chair: [] for chair in chairs}  # sorted (start, end) per chair
+        placed: dict[int, tuple[int, int]] = {}
+        for request in sorted(requests, key=lambda r: (r.booked, r.apt_num)):
+            best = None  # (distance from the time asked, chair order, start, chair)
+            for order, chair in enumerate(chairs):
+                start = _nearest_gap(busy[chair], self._open, self._close, request.minutes, request.asked)
+                if start is not None and (best is None or (abs(start - request.asked), order) < best[:2]):
+                    best = (abs(start - request.asked), order, start, chair)
+            if best is None:
+                placed = self._packed(chairs, requests)
+                break
+            busy[best[3]].append((best[2], best[2] + request.minutes))
+            busy[best[3]].sort()
+            placed[request.apt_num] = (best[3], best[2])
+        for apt_num, (chair, start) in placed.items():
+            self._placed[apt_num] = (day, chair, start)
+
+    def _packed(self, chairs: list[int], requests: list[Request]) -> dict[int, tuple[int, int]]:
+        free_at = {chair: self._open for chair in chairs}
+        placed = {}
+        for request in sorted(requests, key=lambda r: (r.asked, r.booked, r.apt_num)):
+            chair = min(chairs, key=lambda c: (free_at[c], chairs.index(c)))
+            placed[request.apt_num] = (chair, free_at[chair])
+            free_at[chair] += _lines(request.minutes)
+        return placed
+
+    # ---- while writing the rows
+
+    def day_of(self, apt_num: int) -> tuple[date, bool] | None:
+        """(day, seen by the surgeon) as the visit was booked; None while booking or for a visit never booked."""
+        return None if self.live else self._days.get(apt_num)
+
+    def start(self, apt_num: int, day: date, asked: datetime) -> datetime:
+        """The visit's start in the book; the time asked for when it holds no chair."""
+        placed = self._placed.get(apt_num)
+        if placed is None or placed[0] != day:
+            return asked
+        return calendar.at(day, placed[2])
+
+    def chair(self, apt_num: int, day: date) -> int | None:
+        placed = self._placed.get(apt_num)
+        return placed[1] if placed is not None and placed[0] == day else None
+
+    def __len__(self) -> int:
+        return len(self._placed)
+
+
+def _lines(minutes: int) -> int:
+    """A visit's length rounded up to the book's 10-minute lines."""
+    return -(-minutes // GRID) * GRID
+
+
+def _nearest_gap(busy: list[tuple[int, int]], opens: int, closes: int, minutes: int, asked: int) -> int | None:
+    """The grid start nearest `asked` (earlier on a tie) where [start, start + minutes) fits between opening and
+    closing without touching a busy interval (sorted, disjoint); None when no gap is long enough."""
+    best = None
+    edge = opens  # the end of the busy time so far: a gap runs from here to the next visit
+    for start, end in [*busy, (closes, closes)]:
+        lo = -(-edge // GRID) * GRID
+        hi = (min(start, closes) - minutes) // GRID * GRID
+        if lo <= hi:
+            candidate = min(max(asked // GRID * GRID, lo), hi)
+            if best is None or abs(candidate - asked) < abs(best - asked):
+                best = candidate
+        edge = max(edge, end)
+    return best
