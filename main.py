@@ -198,7 +198,7 @@ def _reported(console: Console, results, tally: dict) -> bool:
 def dry_run(config: GeneratorConfig, console: Console) -> int:
     """The plan of a run, without connecting anywhere: reference rows exactly, the rest from one chunk."""
     console.banner(config)
-    run = engine.prepare(config)
+    run = engine.prepare(config, book=False)  # one chunk's rows estimate the counts: the book is not needed
     counts = {t: run.ctx.sinks.count(t) for t in REFERENCE_TABLES}
     sample = engine.chunk_rows(run, 0)
     scale = config.num_patients / run.patients_in(0)

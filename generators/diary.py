@@ -46,6 +46,7 @@ class Book:
         self._days: dict[int, tuple[date, bool]] = {}  # apt_num -> (day, seen by the surgeon)
         self._requests: list[Request] = []
         self._placed: dict[int, tuple[date, int, int]] = {}  # apt_num -> (day, chair, start minute)
+        self._ends: dict[tuple[date, int], int] = {}  # (day, provider) -> end of the day's last visit, minutes
         self.live = True
 
     # ---- while booking
@@ -78,12 +79,12 @@ class Book:
         for request in self._requests:
             by_column.setdefault((request.day, request.owner), []).append(request)
         for (day, owner), requests in by_column.items():
-            self._lay_out(day, self._chairs[owner], requests)
+            self._lay_out(day, owner, self._chairs[owner], requests)
         self._requests = []
         self._load = {}
         self.live = False
 
-    def _lay_out(self, day: date, chairs: list[int], requests: list[Request]) -> None:
+    def _lay_out(self, day: date, owner: int, chairs: list[int], requests: list[Request]) -> None:
         """Each visit, in booking order, in the free gap nearest the time asked for; if one finds no gap, the day
         packed instead: visits by the time asked for, back to back from opening, in the chair that frees first."""
         busy: dict[int, list[tuple[int, int]]] = {chair: [] for chair in chairs}  # sorted (start, end) per chair
@@ -102,6 +103,8 @@ class Book:
             placed[request.apt_num] = (best[3], best[2])
         for apt_num, (chair, start) in placed.items():
             self._placed[apt_num] = (day, chair, start)
+        self._ends[(day, owner)] = max(start + minutes for start, minutes in
+                                       ((placed[r.apt_num][1], r.minutes) for r in requests))
 
     def _packed(self, chairs: list[int], requests: list[Request]) -> dict[int, tuple[int, int]]:
         free_at = {chair: self._open for chair in chairs}
@@ -124,6 +127,10 @@ class Book:
         if placed is None or placed[0] != day:
             return asked
         return calendar.at(day, placed[2])
+
+    def day_end(self, day: date, owner: int) -> int | None:
+        """When the provider's last visit of the day ends (minutes after midnight); None for a day without any."""
+        return self._ends.get((day, owner))
 
     def chair(self, apt_num: int, day: date) -> int | None:
         placed = self._placed.get(apt_num)

@@ -2,7 +2,8 @@
 
 The modules are those of the table registry (contract/tables.py, WRITERS), in its order. Each may define
 
-    emit_reference(ctx)                          write its reference tables (once per run)
+    emit_reference(ctx)                          write its reference tables (once per run; after the
+                                                 appointment book when the module sets READS_BOOK)
     bounds(household) -> dict[str, int]          the most rows one household can give each of its tables
     emit_household(ctx, household, stories)      write one household's rows; `stories` (generators/story.py)
                                                  carries what earlier modules decided about each member
@@ -79,7 +80,7 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
     )
     ctx.recall_keep_rate = recall.keep_rate(config.num_patients)
     for module in WRITERS:
-        if hasattr(module, "emit_reference"):
+        if hasattr(module, "emit_reference") and not getattr(module, "READS_BOOK", False):
             module.emit_reference(ctx)
 
     people = census.build(config.num_patients, config.num_appointments, window.start, window.as_of, config.seed)
@@ -89,6 +90,9 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
     run = Run(ctx, people, chunks, plan)
     if book:
         ctx.book = build_book(run)
+    for module in WRITERS:  # reference rows that follow the book (the providers' schedules)
+        if hasattr(module, "emit_reference") and getattr(module, "READS_BOOK", False):
+            module.emit_reference(ctx)
     return run
 
 

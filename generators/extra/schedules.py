@@ -27,6 +27,7 @@ HOLIDAY = (HOLIDAY_BLOCKOUT, "Office closed")  # "Holiday": all day
 TRAINING = (TRAINING_BLOCKOUT, time(9, 0), time(12, 0), "CPR and OSHA training")  # "Training", quarterly on a Saturday
 TRAINING_MONTHS = (2, 5, 8, 11)
 PLANNED_WEEKS = 4  # schedules are entered about this far ahead
+READS_BOOK = True  # written after the appointment book (engine.prepare): a long day's schedule runs to its last visit
 
 
 
@@ -44,9 +45,18 @@ def emit_reference(ctx) -> None:
             _add(ctx, ids, day, start, stop, BLOCKOUT, None, blockout_type, note, all_ops)
         for provider in workers:
             if provider.works(day):
-                _add(ctx, ids, day, opens, closes, PROVIDER_SCHEDULE, provider.prov_num, 0, "",
-                     provider.operatories)
+                _add(ctx, ids, day, opens, _stays_until(ctx, day, provider.prov_num, closes), PROVIDER_SCHEDULE,
+                     provider.prov_num, 0, "", provider.operatories)
         day += timedelta(days=1)
+
+
+def _stays_until(ctx, day: date, prov_num: int, closes: time) -> time:
+    """The end of the provider's day: the usual closing, or later on a day the book runs past it (the
+    provider stays to see the last patient), to the next quarter hour."""
+    last = ctx.book.day_end(day, prov_num) if ctx.book is not None else None
+    if last is None or last <= closes.hour * 60 + closes.minute:
+        return closes
+    return _clock(min(-(-last // 15) * 15, 23 * 60 + 45))
 
 
 class _Ids:
