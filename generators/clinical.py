@@ -146,9 +146,11 @@ def _visit_type(kind: str, child: bool, minutes: int, codes: list[str], rng) -> 
     return SHORT_TREATMENT_TYPE if minutes <= 30 else LONG_TREATMENT_TYPE
 
 
-def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedure], list]:
+def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[list[Visit], list[Procedure], list]:
     """Appointments and procedures of one patient (rows are written by `emit`), and the treatment presented at
-    each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py)."""
+    each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py). `booking`:
+    only the visits, as the appointment book needs them (generators/diary.py); the rest draws nothing more
+    from the patient's stream that a visit depends on."""
     person = patient.person
     window = ctx.window
     life = _from_age_one(person.life, patient.birthdate)
@@ -177,6 +179,8 @@ def simulate(ctx: Context, patient: Patient) -> tuple[list[Visit], list[Procedur
             if slot.case >= 0:
                 by_case[slot.case] += visit.procedures
     result = [v for v in made if v is not None]
+    if booking:
+        return result, [], []
     _attach_planned(plan, made, cases)
     unscheduled += _unaccepted(ctx, plan, made, cases, by_case, rng)
     unscheduled += _first_exam_chart(ctx, patient, result, rng)

@@ -106,7 +106,7 @@ def build_book(run: Run) -> Book:
         ctx = replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index), column_days={}, book=book)
         for household in run.households(index):
             for patient in patients.create_household(ctx, household):
-                visits_, _, _ = clinical.simulate(ctx, patient)
+                visits_, _, _ = clinical.simulate(ctx, patient, booking=True)
                 for request in clinical.chair_requests(visits_):
                     book.hold(request)
     book.close()

@@ -45,8 +45,7 @@ class Scheduler:
         """Whether the patient can be seen that day: within the bounds, no visit of theirs yet, and the
         providers the visit needs at work."""
         return (lo <= day <= hi and day not in self.taken
-                and bool(self.working("specialist" if surgical else "dentist", day))
-                and (kind not in ("hygiene", "new") or bool(self.working("hygienist", day))))
+                and self.staff.staffed(day, surgical, kind in ("hygiene", "new")))
 
     def room(self, apt_num: int, day: date, kind: str, surgical: bool, minutes: int) -> bool:
         """Whether the chairs of the provider who would see the visit that day have room for it (always, when

@@ -86,9 +86,22 @@ class Staff:
     _active_by_role: dict = field(default_factory=dict, repr=False)  # filled on first use; staff never change
     _users_by_role: dict = field(default_factory=dict, repr=False)
     _working: dict = field(default_factory=dict, repr=False)
+    _staffed: dict = field(default_factory=dict, repr=False)
 
     def by_role(self, role: str) -> list[Provider]:
-        return self._active_by_role.setdefault(role, [p for p in self.providers if p.role == role and p.active])
+        found = self._active_by_role.get(role)
+        if found is None:
+            found = self._active_by_role[role] = [p for p in self.providers if p.role == role and p.active]
+        return found
+
+    def staffed(self, day: date, surgical: bool, hygiene: bool) -> bool:
+        """Whether a visit can be seen on `day`: its surgeon or a dentist works, and a hygienist if it needs one."""
+        key = (day, surgical, hygiene)
+        found = self._staffed.get(key)
+        if found is None:
+            found = self._staffed[key] = (bool(self.working("specialist" if surgical else "dentist", day))
+                                          and (not hygiene or bool(self.working("hygienist", day))))
+        return found
 
     def working(self, role: str, day: date) -> list[Provider]:
         """Active providers of a role who work on `day` (the same for every patient, so kept)."""
