@@ -474,7 +474,7 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
 def chair_requests(visits_: list[Visit]) -> list[Request]:
     """The visits that hold a chair in the book (kept, booked or broken ones), for generators/diary.py."""
     return [Request(v.apt_num, v.day, v.prov_hyg or v.prov_num, 5 * len(v.pattern), v.start.hour * 60 + v.start.minute,
-                    v.booked) for v in visits_ if v.status in (COMPLETE, SCHEDULED, BROKEN)]
+                    v.booked, v.prov_num) for v in visits_ if v.status in (COMPLETE, SCHEDULED, BROKEN)]
 
 
 def _operatory(ctx: Context, visit: Visit) -> int:

@@ -32,6 +32,7 @@ class Request:
     minutes: int
     asked: int  # start asked for, minutes after midnight
     booked: datetime  # when it was booked: earlier bookings choose first
+    column: int = 0  # the visit's ProvNum when not the owner (a hygiene visit in the dentist's column)
 
 
 class Book:
@@ -46,7 +47,7 @@ class Book:
         self._days: dict[int, tuple[date, bool]] = {}  # apt_num -> (day, seen by the surgeon)
         self._requests: list[Request] = []
         self._placed: dict[int, tuple[date, int, int]] = {}  # apt_num -> (day, chair, start minute)
-        self._ends: dict[tuple[date, int], int] = {}  # (day, provider) -> end of the day's last visit, minutes
+        self._ends: dict[tuple[date, int], int] = {}  # (day, ProvNum) -> end of their last visit that day, minutes
         self.live = True
 
     # ---- while booking
@@ -103,8 +104,10 @@ class Book:
             placed[request.apt_num] = (best[3], best[2])
         for apt_num, (chair, start) in placed.items():
             self._placed[apt_num] = (day, chair, start)
-        self._ends[(day, owner)] = max(start + minutes for start, minutes in
-                                       ((placed[r.apt_num][1], r.minutes) for r in requests))
+        for request in requests:  # the day ends for everyone the visit needs: its chair's owner and its column
+            end = placed[request.apt_num][1] + request.minutes
+            for prov in {owner, request.column or owner}:
+                self._ends[(day, prov)] = max(self._ends.get((day, prov), 0), end)
 
     def _packed(self, chairs: list[int], requests: list[Request]) -> dict[int, tuple[int, int]]:
         free_at = {chair: self._open for chair in chairs}
@@ -128,9 +131,10 @@ class Book:
             return asked
         return calendar.at(day, placed[2])
 
-    def day_end(self, day: date, owner: int) -> int | None:
-        """When the provider's last visit of the day ends (minutes after midnight); None for a day without any."""
-        return self._ends.get((day, owner))
+    def day_end(self, day: date, prov: int) -> int | None:
+        """When the provider's last visit of the day ends (minutes after midnight), in their chairs or their
+        column; None for a day without any."""
+        return self._ends.get((day, prov))
 
     def chair(self, apt_num: int, day: date) -> int | None:
         placed = self._placed.get(apt_num)

@@ -96,7 +96,7 @@ class Scheduler:
                 minutes is None or self.room(apt_num, day, kind, surgical, minutes))
 
         def with_own_hygienist(day: date) -> bool:  # the front desk books a recall on the patient's hygienist's day
-            return free(day) and (not needs_hygienist or own is None or own.works(day))
+            return (not needs_hygienist or own is None or own.works(day)) and free(day)
 
         for fits in (with_own_hygienist, free):
             if fits(target):
