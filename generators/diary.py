@@ -44,9 +44,11 @@ class Book:
         first, last = opening
         self._open, self._close = first, last + 40  # last + 40: where start_time's latest visits end
         self._load: dict[tuple[date, int], int] = {}  # minutes held per (day, provider)
-        self._days: dict[int, tuple[date, bool]] = {}  # apt_num -> (day, seen by the surgeon)
+        # Held for every visit of the run, so kept as one int each: day ordinal * 2 + seen by the surgeon, and
+        # (day ordinal * 2**16 + chair) * 2**11 + start minute.
+        self._days: dict[int, int] = {}  # apt_num -> day and surgeon
         self._requests: list[Request] = []
-        self._placed: dict[int, tuple[date, int, int]] = {}  # apt_num -> (day, chair, start minute)
+        self._placed: dict[int, int] = {}  # apt_num -> day, chair and start
         self._ends: dict[tuple[date, int], int] = {}  # (day, ProvNum) -> end of their last visit that day, minutes
         self.live = True
 
@@ -66,7 +68,7 @@ class Book:
         return self._load.get((day, owner), 0) // len(chairs) if chairs else 0
 
     def booked(self, apt_num: int, day: date, surgical: bool) -> None:
-        self._days[apt_num] = (day, surgical)
+        self._days[apt_num] = day.toordinal() * 2 + surgical
 
     def hold(self, request: Request) -> None:
         """A visit that keeps its chair (kept, booked or broken): its minutes are taken from the day."""
@@ -102,8 +104,9 @@ class Book:
             busy[best[3]].append((best[2], best[2] + request.minutes))
             busy[best[3]].sort()
             placed[request.apt_num] = (best[3], best[2])
+        ordinal = day.toordinal()
         for apt_num, (chair, start) in placed.items():
-            self._placed[apt_num] = (day, chair, start)
+            self._placed[apt_num] = ((ordinal << 16) + chair << 11) + start
         for request in requests:  # the day ends for everyone the visit needs: its chair's owner and its column
             end = placed[request.apt_num][1] + request.minutes
             for prov in {owner, request.column or owner}:
@@ -122,14 +125,15 @@ class Book:
 
     def day_of(self, apt_num: int) -> tuple[date, bool] | None:
         """(day, seen by the surgeon) as the visit was booked; None while booking or for a visit never booked."""
-        return None if self.live else self._days.get(apt_num)
+        packed = None if self.live else self._days.get(apt_num)
+        return None if packed is None else (date.fromordinal(packed >> 1), bool(packed & 1))
 
     def start(self, apt_num: int, day: date, asked: datetime) -> datetime:
         """The visit's start in the book; the time asked for when it holds no chair."""
         placed = self._placed.get(apt_num)
-        if placed is None or placed[0] != day:
+        if placed is None or placed >> 27 != day.toordinal():
             return asked
-        return calendar.at(day, placed[2])
+        return calendar.at(day, placed & 0x7FF)
 
     def day_end(self, day: date, prov: int) -> int | None:
         """When the provider's last visit of the day ends (minutes after midnight), in their chairs or their
@@ -138,7 +142,7 @@ class Book:
 
     def chair(self, apt_num: int, day: date) -> int | None:
         placed = self._placed.get(apt_num)
-        return placed[1] if placed is not None and placed[0] == day else None
+        return (placed >> 11) & 0xFFFF if placed is not None and placed >> 27 == day.toordinal() else None
 
     def __len__(self) -> int:
         return len(self._placed)
