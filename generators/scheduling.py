@@ -14,9 +14,9 @@ from generators.staff import Provider
 
 # The day a moved visit takes, and the dentist or hygienist when several work that day, come from a Kronecker
 # (golden-ratio) sequence indexed by AptNum rather than from independent draws: the visits moved off a day are
-# spread evenly over the days that fit, and chunks stay independent because AptNum is planned (idplan.py).
-# While the run books (generators/diary.py), a day is free only while the provider's chairs have room for the
-# visit; the time and chair come from the book afterwards.
+# spread evenly over the days that fit, whichever process books it, because AptNum is planned (idplan.py).
+# While the run books (generators/diary.py), every chunk in turn, a day is free only while the provider's
+# chairs have room for the visit; the time and chair come from the book afterwards.
 ROOT2 = 0.4142135623730951  # frac of sqrt(2): the dentist column
 ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit takes
 ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
