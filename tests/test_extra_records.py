@@ -233,9 +233,11 @@ def test_no_two_visits_share_a_chair_and_the_check_bites(plain):
 
 
 def test_an_early_start_date_leaves_no_row_pointing_at_one_the_models_drop(module_cli, module_scratch_db):
-    """Activity from mid-2021: the models drop exams, schedules and history before 2023, so what hangs off
-    them starts in 2023 too, and a visit booked in 2022 for 2023 still shows two history rows."""
-    db = generated_database(module_cli, module_scratch_db, "records_early", "--patients", 600, "--seed", SEED,
+    """Activity from mid-2021: the models drop exams, schedules, history and claim procedures before 2023, so
+    what hangs off them starts in 2023 too, and a visit booked in 2022 for 2023 still shows two history rows.
+    3,000 patients (seed 42): enough for secondary claims made in 2023 for work of 2022 (the run fails if one
+    of them gets a snapshot or tracking row)."""
+    db = generated_database(module_cli, module_scratch_db, "records_early", "--patients", 3000, "--seed", 42,
                    "--start-date", "2021-06-01")
     assert one(db, 'SELECT min("AptDateTime") FROM raw.appointment') < datetime(2022, 1, 1)
     assert one(db, """SELECT count(*) FROM raw.periomeasure AS m WHERE NOT EXISTS (

@@ -75,7 +75,7 @@ def emit_household(ctx, household, stories) -> None:
     since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
-        if claim.day >= FLOOR:  # its claim procedures are staged
+        if _staged(claim):
             if claim.day >= since:
                 _tracking(ctx, claim, billers, rng)
             if not claim.preauth:
@@ -84,6 +84,13 @@ def emit_household(ctx, household, stories) -> None:
         if claim.payment_num and claim.received_on >= FLOOR and rng.random() < EOB_SCAN_RATE:
             _eob(ctx, claim, rng)
     _statements(ctx, stories, claims, rng)
+
+
+def _staged(claim) -> bool:
+    """Whether the models keep the claim's procedures (from 2023 on): a claim made in 2023 for work done in
+    2022, such as a secondary claim sent once the primary answered, hangs off claim procedures they drop, so
+    it gets no snapshot or tracking rows of its own."""
+    return claim.day >= FLOOR and all(line.charge.day >= FLOOR for line in claim.lines)
 
 
 # ---------------------------------------------------------------- Blue Book
