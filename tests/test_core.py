@@ -11,10 +11,13 @@ from types import SimpleNamespace
 import pytest
 from memory import SETTINGS, practice
 
+from config import GeneratorConfig
 from contract.rules import DBT_LAG_DAYS, ID_OFFSETS
 from generators import census
 from generators.allocate import allocate
 from generators.extra import plans
+from validators import volumes
+from validators.suite import all_checks
 
 
 def test_allocate_hits_the_total_exactly_and_keeps_the_floors():
@@ -156,3 +159,13 @@ def test_every_user_and_provider_has_a_name_of_its_own_at_any_size(appointments)
     assert len(people) == len(set(people))
     if appointments == 600_000:
         assert sum(p.role == "hygienist" for p in built.providers) > len(staff.HYGIENIST_NAMES)
+
+
+def test_the_contract_row_counts_bind_runs_of_its_size_and_dates_only():
+    assert volumes.contract_size(GeneratorConfig())
+    assert not volumes.contract_size(GeneratorConfig(num_patients=1000))
+    early = GeneratorConfig(start_date=date(2022, 1, 1))
+    assert not volumes.contract_size(early)  # recalls of patients who stopped in 2022 fall due before 2023
+    severity = {c.name: c.severity for c in all_checks(early)}
+    assert severity["R-recall-020"] == severity["due recalls 5,000-15,000"] == "WARN"
+    assert {c.name: c.severity for c in all_checks(GeneratorConfig())}["R-recall-020"] == "ERROR"

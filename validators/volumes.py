@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from config import GeneratorConfig
+from contract.rules import FLOOR
 from validators.base import Check
 
 CONTRACT_MIN_PATIENTS = 4_000  # below this the contract's absolute row counts cannot all hold
@@ -59,8 +60,10 @@ def _near(name: str, table: str, count_sql: str, target: int, what: str) -> Chec
 
 
 def contract_size(config: GeneratorConfig) -> bool:
-    """Whether the run is large enough for the contract's absolute row counts to be enforced."""
-    return CONTRACT_MIN_PATIENTS <= config.num_patients <= 100_000
+    """Whether the run is sized and dated as the contract's absolute row counts assume, so that they are
+    enforced: a few thousand patients, and activity from 2023 (an earlier start leaves the recalls of patients
+    who stopped coming in 2021 or 2022 due before 2023, where the models no longer count them)."""
+    return CONTRACT_MIN_PATIENTS <= config.num_patients <= 100_000 and config.start_date >= FLOOR
 
 
 def checks(phase: str, config: GeneratorConfig) -> list[Check]:
