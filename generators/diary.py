@@ -116,7 +116,7 @@ class Book:
         free_at = {chair: self._open for chair in chairs}
         placed = {}
         for request in sorted(requests, key=lambda r: (r.asked, r.booked, r.apt_num)):
-            chair = min(chairs, key=lambda c: (free_at[c], chairs.index(c)))
+            chair = min(chairs, key=free_at.__getitem__)  # the first in order of the chairs that free first
             placed[request.apt_num] = (chair, free_at[chair])
             free_at[chair] += _lines(request.minutes)
         return placed
@@ -130,10 +130,8 @@ class Book:
 
     def start(self, apt_num: int, day: date, asked: datetime) -> datetime:
         """The visit's start in the book; the time asked for when it holds no chair."""
-        placed = self._placed.get(apt_num)
-        if placed is None or placed >> 27 != day.toordinal():
-            return asked
-        return calendar.at(day, placed & 0x7FF)
+        placed = self._placement(apt_num, day)
+        return asked if placed is None else calendar.at(day, placed[1])
 
     def day_end(self, day: date, prov: int) -> int | None:
         """When the provider's last visit of the day ends (minutes after midnight), in their chairs or their
@@ -141,11 +139,15 @@ class Book:
         return self._ends.get((day, prov))
 
     def chair(self, apt_num: int, day: date) -> int | None:
-        placed = self._placed.get(apt_num)
-        return (placed >> 11) & 0xFFFF if placed is not None and placed >> 27 == day.toordinal() else None
+        placed = self._placement(apt_num, day)
+        return None if placed is None else placed[0]
 
-    def __len__(self) -> int:
-        return len(self._placed)
+    def _placement(self, apt_num: int, day: date) -> tuple[int, int] | None:
+        """(chair, start minute) of a visit placed on `day`; None when it holds no chair there."""
+        packed = self._placed.get(apt_num)
+        if packed is None or packed >> 27 != day.toordinal():
+            return None
+        return (packed >> 11) & 0xFFFF, packed & 0x7FF
 
 
 def _lines(minutes: int) -> int:

@@ -103,7 +103,7 @@ def build_book(run: Run) -> Book:
     staff_ = run.ctx.staff
     book = Book({p.prov_num: list(p.operatories) for p in staff_.providers if p.operatories}, staff_.opening_minutes)
     for index in range(len(run.chunks)):
-        ctx = replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index), column_days={}, book=book)
+        ctx = _chunk_context(run, index, book=book)
         for household in run.households(index):
             for patient in patients.create_household(ctx, household):
                 visits_, _, _ = clinical.simulate(ctx, patient, booking=True)
@@ -122,11 +122,15 @@ def simulate_household(ctx: Context, household: census.Household) -> None:
 
 def chunk_rows(run: Run, index: int) -> dict[str, list[tuple]]:
     """One chunk's rows: {table: rows}."""
-    sinks = Sinks()
-    ctx = replace(run.ctx, sinks=sinks, ids=run.ids.ids_for(index), column_days={})
+    ctx = _chunk_context(run, index)
     for household in run.households(index):
         simulate_household(ctx, household)
-    return {table: sinks.rows(table) for table in sinks.tables()}
+    return {table: ctx.sinks.rows(table) for table in ctx.sinks.tables()}
+
+
+def _chunk_context(run: Run, index: int, **changes) -> Context:
+    """The run's context for one chunk: sinks, id blocks and column days of its own."""
+    return replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index), column_days={}, **changes)
 
 
 Encoder = Callable[[str, list[tuple]], object]

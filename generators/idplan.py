@@ -52,7 +52,7 @@ class ChunkIds:
         first, size = self._blocks[table]
         used = self._used.get(table, 0)
         if used >= size:
-            raise RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
+            raise _exhausted(table, size)
         self._used[table] = used + 1
         return first + used
 
@@ -61,9 +61,13 @@ class ChunkIds:
         first, size = self._blocks[table]
         used = self._used.get(table, 0)
         if used + count > size:
-            raise RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
+            raise _exhausted(table, size)
         self._used[table] = used + count
         return range(first + used, first + used + count)
+
+
+def _exhausted(table: str, size: int) -> RuntimeError:
+    return RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
 
 
 def largest_id(patients: int, appointments: int, procedures: int, bounds: Bounds,

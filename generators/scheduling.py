@@ -52,8 +52,12 @@ class Scheduler:
         no book is being filled)."""
         if self.filling is None:
             return True
+        return self.filling.room(day, self.owner(apt_num, day, kind, surgical), minutes)
+
+    def owner(self, apt_num: int, day: date, kind: str, surgical: bool) -> int:
+        """Whose chairs the visit would take that day: the hygienist's for a hygiene visit, else its column's."""
         prov, hyg, _ = self.providers(apt_num, day, kind, surgical)
-        return self.filling.room(day, hyg or prov, minutes)
+        return hyg or prov
 
     def move(self, old: date, new: date) -> None:
         self.taken.discard(old)
@@ -78,13 +82,10 @@ class Scheduler:
         days = [d for d in days if self.free(d, lo, hi, kind, surgical)]
         if not days:
             return None
-        assert self.filling is not None
-
-        def held(day: date) -> int:
-            prov, hyg, _ = self.providers(apt_num, day, kind, surgical)
-            return self.filling.held(day, hyg or prov)
-
-        return min(days, key=held)  # min keeps the first, the nearest, of equal ones
+        filling = self.filling
+        assert filling is not None
+        # min keeps the first, the nearest, of equal ones
+        return min(days, key=lambda day: filling.held(day, self.owner(apt_num, day, kind, surgical)))
 
     def _search(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
                 minutes: int | None) -> date | None:
