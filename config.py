@@ -84,6 +84,11 @@ class GeneratorConfig:
     output_dir: str | None = None  # ... into this folder
     dbt_profile: str | None = None  # also write the dbt target into this profiles.yml
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
+    advance_to: date | None = None  # --advance-to: take the database's practice to this as-of date (advance.py)
+    # The as-of date the practice was first generated for, when it has been advanced since: it keeps the size and
+    # pace of that window (generators/calendar.py, Window.pace). None: the as-of date.
+    paced_by: date | None = None
+    explicit: frozenset = frozenset()  # the practice settings given on the command line, environment or file
 
     @property
     def target(self) -> str:
@@ -124,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--validate-only", action="store_true", help="run the validators on the existing data; write nothing"
     )
+    parser.add_argument("--advance-to", nargs="?", const="", metavar="YYYY-MM-DD",
+                        help="take the practice in the database to this as-of date (default: today), adding and "
+                             "updating only what those days changed")
     parser.add_argument("--dry-run", action="store_true",
                         help="print the plan (target, rows per table, dates, estimated time); touch nothing")
     parser.add_argument("--output", nargs=2, metavar=("FORMAT", "DIR"),
@@ -305,6 +313,7 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         raise ConfigError(f"{where('db_user')} is empty; pass e.g. --db-user postgres")
     if args.reset and args.validate_only:
         raise ConfigError("--reset and --validate-only cannot be combined: --validate-only never writes")
+    advance_to = _advance_date(args, raw, today)
 
     return GeneratorConfig(
         db_host=host,
@@ -328,4 +337,33 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         output_dir=output_dir,
         dbt_profile=args.dbt_profile,
         verbosity=0 if args.quiet else 2 if args.verbose else 1,
+        advance_to=advance_to,
+        explicit=frozenset(name for name in PRACTICE_SETTINGS if not where(name).startswith("the default")),
     )
+
+
+PRACTICE_SETTINGS = ("num_patients", "num_appointments", "num_procedures", "seed", "start_date")
+
+
+def _advance_date(args, raw: dict, today: date) -> date | None:
+    """--advance-to DATE (default today), checked against what it cannot be combined with."""
+    if args.advance_to is None:
+        return None
+    others = [flag for flag, given in (("--reset", args.reset), ("--validate-only", args.validate_only),
+                                       ("--output", args.output), ("--shard", args.shard)) if given]
+    if others:
+        raise ConfigError(f"--advance-to changes the practice already in the database: drop {', '.join(others)}")
+    if not raw["as_of"][1].startswith("the default"):
+        raise ConfigError(f"--advance-to takes the new as-of date itself: drop {raw['as_of'][1].split(' in ')[0]} "
+                          f"(the database keeps its own)")
+    if not args.advance_to.strip():
+        return today
+    try:
+        target = date.fromisoformat(args.advance_to.strip())
+    except ValueError:
+        raise ConfigError(f"--advance-to must be a date written YYYY-MM-DD, got {args.advance_to!r}; for example "
+                          f"--advance-to {today}") from None
+    if target > today:
+        raise ConfigError(f"--advance-to {target} is in the future (today is {today}); use --advance-to {today} "
+                          f"or earlier")
+    return target

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg2.errors
 
+import advance
 import handoff
 import kpi
 import loader
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if trouble:
         console.error(trouble[0])
         return EXIT_USAGE
-    if config.dry_run:
+    if config.dry_run and config.advance_to is None:
         return dry_run(config, console)
     if config.output_format:
         with _sigterm_interrupts():
@@ -91,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if config.validate_only:
         return validate_only(config, console, server_line)
+    if config.advance_to is not None:
+        with _sigterm_interrupts():
+            return advance_practice(config, console, server_line)
     with _sigterm_interrupts():
         return generate(config, console, server_line)
 
@@ -305,28 +309,93 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         kpi.after_run(conn, config, console)
         _hand_off(config, console)
         return EXIT_OK
-    except Refused as exc:
-        console.error(str(exc))
-        return EXIT_USAGE
-    except loader.Busy as exc:
-        console.error(f"database {config.db_name}: {exc}")
-        return EXIT_USAGE
-    except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-        console.error(loader.connection_lost(config, exc))
-        return EXIT_USAGE
-    except loader.DatabaseError as exc:
-        console.error(str(exc))
-        return EXIT_USAGE
-    except psycopg2.errors.InsufficientPrivilege as exc:
-        console.error(loader.privilege_error(config, exc))
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        console.error("interrupted; the run was rolled back and nothing was written")
-        return EXIT_USAGE
+    except _STOPS as exc:
+        return _stopped(config, console, exc)
     finally:
         conn.close()  # without a commit, PostgreSQL discards everything the run did
         if created and not committed:
             loader.drop_database(config)  # the database did not exist before this run
+
+
+_STOPS = (Refused, advance.Refused, loader.Busy, psycopg2.OperationalError, psycopg2.InterfaceError,
+          loader.DatabaseError, psycopg2.errors.InsufficientPrivilege, KeyboardInterrupt)
+
+
+def _stopped(config: GeneratorConfig, console: Console, exc: BaseException) -> int:
+    """One line for a run stopped before its commit (PostgreSQL discards all it did), and exit code 2."""
+    if isinstance(exc, loader.Busy):
+        console.error(f"database {config.db_name}: {exc}")
+    elif isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+        console.error(loader.connection_lost(config, exc))
+    elif isinstance(exc, psycopg2.errors.InsufficientPrivilege):
+        console.error(loader.privilege_error(config, exc))
+    elif isinstance(exc, KeyboardInterrupt):
+        console.error("interrupted; the run was rolled back and nothing was written")
+    else:
+        console.error(str(exc))
+    return EXIT_USAGE
+
+
+def advance_practice(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
+    """--advance-to DATE (see advance.py): in one transaction, or with --dry-run only what it would do."""
+    started = time.perf_counter()
+    if server_line:
+        console.note(f"server: {server_line}")
+    try:
+        conn, _ = loader.connect(config, create_missing=False)
+    except loader.DatabaseError as exc:
+        console.error(str(exc))
+        return EXIT_USAGE
+    try:
+        loader.begin_run(conn)
+        missing = loader.missing_tables(conn)
+        if missing:
+            raise advance.Refused(f"schema raw of {config.db_name} lacks {len(missing)} tables "
+                                  f"({', '.join(missing[:5])}); generate the practice first")
+        recorded = manifest.read(conn)
+        advance.check(recorded, config)
+        if config.advance_to == recorded.as_of:
+            console.note(f"{config.db_name} is already as of {recorded.as_of}: nothing to do")
+            return EXIT_OK
+        trouble = advance.hand_changes(conn, recorded)
+        if trouble:
+            raise advance.Refused(f"{trouble} since it was generated, so the difference cannot be applied; generate "
+                                  f"it afresh with --reset")
+        before, after = advance.configs(recorded, config)
+        console.advancing(config, recorded)
+        console.status("Simulating the practice on both dates and comparing them...")
+        changes = advance.compute(advance.prepare(before, after), config.workers)
+        console.changes(changes, GENERATED_TABLES, config.dry_run)
+        if config.dry_run:
+            return EXIT_OK
+        seconds = advance.apply(conn, changes)
+        counts = advance.counts_after(recorded, changes)
+        writer = PostgresWriter(conn)
+        status = pipeline.status_rows(counts, advance.end_of_data(after))
+        writer.write_status("etl_load_status", status["etl_load_status"])
+        loader.analyze(conn, [t for t in GENERATED_TABLES if changes.get(t)])
+        console.status("Checking the whole database...")
+        by_phase = suite.run_all(conn, after)
+        failed = False
+        for number, (phase, _) in enumerate(PHASES, start=1):
+            console.phase(number, phase, "checked")
+            failed = _reported(console, by_phase[phase], {}) or failed
+        if failed:
+            conn.rollback()
+            console.failed_summary()
+            return EXIT_INVALID
+        manifest.record(conn, after, counts)
+        conn.commit()
+        console.advanced(sum(len(c.inserted) for c in changes.values()),
+                         sum(len(c.updated) for c in changes.values()),
+                         sum(len(c.deleted) for c in changes.values()), time.perf_counter() - started, seconds)
+        kpi.after_run(conn, after, console)
+        _hand_off(after, console)
+        return EXIT_OK
+    except _STOPS as exc:
+        return _stopped(config, console, exc)
+    finally:
+        conn.close()  # without a commit, PostgreSQL discards everything the advance did
 
 
 def validate_only(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:

@@ -33,7 +33,10 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     recorded_at timestamptz NOT NULL DEFAULT now(),
     row_counts jsonb NOT NULL
 );
+ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS paced_by date;
+ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS checksums jsonb;
 COMMENT ON TABLE {TABLE} IS 'The synthetic-data generator run that filled schema raw (one row).';
+COMMENT ON COLUMN {TABLE}.paced_by IS 'The as-of date the practice was first generated for, once advanced.';
 """
 
 
@@ -47,6 +50,13 @@ class Manifest:
     start_date: date
     as_of: date
     row_counts: dict[str, int]
+    paced_by: date | None = None  # the as-of date it was first generated for, when advanced since
+    checksums: dict[str, str] | None = None  # per table, a hash of its rows (see checksums())
+
+    @property
+    def pace(self) -> date:
+        """The as-of date whose window sizes the practice."""
+        return self.paced_by or self.as_of
 
     def describe(self) -> str:
         return (f"{self.patients:,} patients, {self.appointments:,} appointments, {self.procedures:,} procedures, "
@@ -56,20 +66,35 @@ class Manifest:
         """The configuration with the practice's settings of this run (connection and output options kept)."""
         return replace(config, num_patients=self.patients, num_appointments=self.appointments,
                        num_procedures=self.procedures, seed=self.seed, start_date=self.start_date,
-                       as_of=self.as_of)
+                       as_of=self.as_of, paced_by=self.paced_by)
 
 
 def record(conn, config: GeneratorConfig, counts: dict[str, int]) -> None:
-    """Replace the record with this run's, inside the caller's transaction."""
+    """Replace the record with this run's, inside the caller's transaction (after its rows are in)."""
+    sums = checksums(conn, sorted(counts))
     with conn.cursor() as cur:
         cur.execute(_DDL)
         cur.execute(f"DELETE FROM {TABLE}")
         cur.execute(
             f"""INSERT INTO {TABLE} (generator_version, seed, patients, appointments, procedures, start_date,
-                                     as_of, row_counts)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                                     as_of, row_counts, paced_by, checksums)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
             (VERSION, config.seed, config.num_patients, config.num_appointments, config.num_procedures,
-             config.start_date, config.as_of, json.dumps(dict(sorted(counts.items())))))
+             config.start_date, config.as_of, json.dumps(dict(sorted(counts.items()))), config.paced_by,
+             json.dumps(sums)))
+
+
+def checksums(conn, tables: list[str]) -> dict[str, str]:
+    """Per table, the sum of a 64-bit hash of every row's text: any row changed, added or removed changes it,
+    whatever the order of the rows."""
+    known = set(schema.tables())
+    names = [t for t in tables if t in known]  # names from the contract only
+    if not names:
+        return {}
+    with conn.cursor() as cur:
+        cur.execute(" UNION ALL ".join(
+            f"SELECT '{t}', coalesce(sum(hashtextextended(r::text, 0)), 0)::text FROM raw.{t} r" for t in names))
+        return dict(sorted(cur.fetchall()))
 
 
 def forget(conn) -> None:
@@ -83,14 +108,18 @@ def read(conn) -> Manifest | None:
     with conn.cursor() as cur:
         if not _exists(cur):
             return None
+        cur.execute("""SELECT count(*) FROM information_schema.columns
+                       WHERE table_schema = %s AND table_name = 'run' AND column_name IN ('paced_by', 'checksums')""",
+                    (SCHEMA,))
+        later = cur.fetchone()[0] == 2  # columns a record made by an earlier version of this one lacks
         cur.execute(f"""SELECT generator_version, seed, patients, appointments, procedures, start_date, as_of,
-                               row_counts FROM {TABLE}""")
+                               row_counts, {'paced_by, checksums' if later else 'NULL, NULL'} FROM {TABLE}""")
         rows = cur.fetchall()
     if len(rows) != 1:
         return None
-    version, seed, patients, appointments, procedures, start, as_of, counts = rows[0]
+    version, seed, patients, appointments, procedures, start, as_of, counts, paced_by, sums = rows[0]
     return Manifest(version, seed, patients, appointments, procedures, start, as_of,
-                    {table: int(n) for table, n in counts.items()})
+                    {table: int(n) for table, n in counts.items()}, paced_by, sums)
 
 
 def changed_tables(conn, manifest: Manifest) -> list[tuple[str, int, int]]:

@@ -176,6 +176,39 @@ class Console:
         self._print()
         self._print(f"Elapsed: {elapsed:.1f} s")
 
+    def advancing(self, config: GeneratorConfig, recorded) -> None:
+        if not self.verbosity:
+            return
+        self._print(RULE)
+        self._print("DENTAL PRACTICE SYNTHETIC DATA GENERATOR: ADVANCE")
+        self._print(RULE)
+        self._print(f"Target database: {config.db_name} ({config.db_user}@{config.db_host}:{config.db_port})")
+        self._print(f"Practice: {recorded.describe()}")
+        days = (config.advance_to - recorded.as_of).days
+        self._print(f"Advance: {recorded.as_of} to {config.advance_to} ({days} day{'s' if days != 1 else ''}), "
+                    f"at the pace of the window to {recorded.pace}")
+        self._print(RULE)
+
+    def changes(self, changes: dict, tables, dry_run: bool) -> None:
+        """Per table, what the advance inserts, updates and deletes (or would, with --dry-run)."""
+        self._print()
+        self._print("Changes that would be made (--dry-run: nothing is written):" if dry_run else "Changes:")
+        self._print(f"  {'table':<26} {'inserted':>10} {'updated':>10} {'deleted':>10}")
+        for table in tables:
+            change = changes.get(table)
+            if change:
+                self._print(f"  {table:<26} {len(change.inserted):>10,} {len(change.updated):>10,} "
+                            f"{len(change.deleted):>10,}")
+        total = [sum(len(getattr(c, part)) for c in changes.values()) for part in ("inserted", "updated", "deleted")]
+        self._print(f"  {'TOTAL':<26} {total[0]:>10,} {total[1]:>10,} {total[2]:>10,}")
+
+    def advanced(self, inserted: int, updated: int, deleted: int, elapsed: float, seconds: dict) -> None:
+        self._print()
+        self._print(RULE)
+        self._print(f"✓ Advanced: {inserted:,} rows inserted, {updated:,} updated, {deleted:,} deleted")
+        self._print(RULE)
+        self._print(f"Elapsed: {elapsed:.1f} s ({sum(seconds.values()):.1f} s writing)")
+
     def handoff(self, config: GeneratorConfig, profile_text: str, psql: str, uri: str,
                 profile_path: str | None = None) -> None:
         """How to reach the result: psql, a URI (never the password) and the dbt target."""

@@ -15,6 +15,7 @@ from contract.rules import FLOOR
 
 ONE_DAY = timedelta(days=1)
 FUTURE_BOOKING_DAYS = 215  # how far ahead anything is on the book: a six-month recall booked today, moved a bit
+ADVANCE_ROOM_DAYS = 730  # how far past the date it was generated for a practice can be advanced (advance.py)
 
 
 def _observed(day: date) -> date:
@@ -71,6 +72,22 @@ class Window:
 
     start: date  # first day of activity
     as_of: date  # the data's "today"
+    # The as-of date the practice was first generated for, when it has been advanced since (advance.py): its
+    # size and pace (staff, patients, how often they come) stay those of the window it was sized by.
+    paced_by: date | None = None
+
+    @cached_property
+    def pace(self) -> Window:
+        """The window that sizes the practice: this one, or the one it was first generated for."""
+        if self.paced_by is None or self.paced_by == self.as_of:
+            return self
+        return Window(self.start, self.paced_by)
+
+    @cached_property
+    def horizon(self) -> date:
+        """The latest as-of date the practice can be advanced to: every patient's rows are bounded up to it, so
+        that their ids (generators/idplan.py) are the same at every as-of date before it."""
+        return self.pace.as_of + timedelta(days=ADVANCE_ROOM_DAYS)
 
     @cached_property
     def last_day(self) -> date:

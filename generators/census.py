@@ -207,7 +207,9 @@ def _choose_insured(c: Census, n: int, rng) -> None:
             c.dual[h] = couple and rng.random() < DUAL_COVERAGE_RATE
 
 
-def build(n: int, appointments: int, start: date, as_of: date, seed: int) -> Census:
+def build(n: int, appointments: int, start: date, as_of: date, seed: int, horizon: date | None = None) -> Census:
+    """The census of a practice sized by the window start .. as_of; each patient's rows are bounded up to
+    `horizon` (as_of by default), the latest as-of date the practice can be advanced to (advance.py)."""
     rng = stream(seed, "census")
     c = Census()
     c.origin = start
@@ -230,11 +232,11 @@ def build(n: int, appointments: int, start: date, as_of: date, seed: int) -> Cen
         c.dual.append(0)
     _enforce_retention_floor(c)
     _choose_insured(c, n, rng)
-    _choose_lives(c, appointments, as_of, rng)
+    _choose_lives(c, appointments, as_of, rng, horizon or as_of)
     return c
 
 
-def _choose_lives(c: Census, appointments: int, as_of: date, rng) -> None:
+def _choose_lives(c: Census, appointments: int, as_of: date, rng, horizon: date) -> None:
     """Each patient's life in the window, until the expected appointments reach the requested number.
 
     Patients who have left (inactive, archived, deceased) were recall patients until they left. Then active
@@ -281,7 +283,7 @@ def _choose_lives(c: Census, appointments: int, as_of: date, rng) -> None:
             occasional_credit += OCCASIONAL_PER_REGULAR
         expected += visits.expected_rows(c.life(k), as_of)
     c.expected_rows = expected
-    c.appointments = array("i", (visits.max_rows(c.life(k), as_of) for k in range(c.people)))
+    c.appointments = array("i", (visits.max_rows(c.life(k), horizon) for k in range(c.people)))
     c.procedures = array("i", (PROCEDURES_PER_ROW * a + CHARTED_AT_FIRST_EXAM for a in c.appointments))
 
 

@@ -70,11 +70,11 @@ def _chunked(people: census.Census) -> list[range]:
 
 
 def prepare(config: GeneratorConfig, book: bool = True) -> Run:
-    window = Window(config.start_date, config.as_of)
+    window = Window(config.start_date, config.as_of, config.paced_by)
     ctx = Context(
         config=config,
         window=window,
-        staff=staff.build_staff(config.num_appointments, window),
+        staff=staff.build_staff(config.num_appointments, window.pace),
         pools=pools.build(config.seed, insurance.employer_count(config.num_patients)),
         sinks=Sinks(),
     )
@@ -83,7 +83,8 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
         if hasattr(module, "emit_reference") and not getattr(module, "READS_BOOK", False):
             module.emit_reference(ctx)
 
-    people = census.build(config.num_patients, config.num_appointments, window.start, window.as_of, config.seed)
+    people = census.build(config.num_patients, config.num_appointments, window.start, window.pace.as_of, config.seed,
+                          window.horizon)
     ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
     chunks = _chunked(people)
     plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)

@@ -165,12 +165,12 @@ def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Cover
     for ordinal, subscriber in enumerate(subscribers, start=1):
         plan = ctx.plans[rng.randrange(len(ctx.plans))]
         if rng.random() < MID_WINDOW_START_RATE:
-            effective = window.start + timedelta(days=rng.randrange(max(1, window.days() * 2 // 3)))
+            effective = window.start + timedelta(days=rng.randrange(max(1, window.pace.days() * 2 // 3)))
         else:
             effective = window.start - timedelta(days=rng.randrange(30, 6 * 365))
         term = None
         if rng.random() < TERMINATION_RATE:
-            span = (window.last_day - effective).days
+            span = (window.pace.last_day - effective).days
             if span > 60:
                 term = effective + timedelta(days=rng.randrange(60, span))
         sub_num = _emit_subscription(ctx, plan, subscriber, effective, term, rng)

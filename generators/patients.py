@@ -101,7 +101,7 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
         prng = stream(ctx.seed, "patient", person.pat_num)
         first = rng.choice(pools.first_male if person.gender == 0 else pools.first_female)
         last = family_name if person.position != 0 or person.is_head or prng.random() < 0.6 else rng.choice(pools.last)
-        birthdate = _birthdate(prng, person.age_group, ctx.window.as_of)
+        birthdate = _birthdate(prng, person.age_group, ctx.window.pace.as_of)
         # Too young to have visited before the window: the first visit is the first one inside it.
         too_young = birthdate + timedelta(days=2 * 365) >= ctx.window.start
         first_visit = None if person.new_patient or too_young else _first_visit_before(prng, ctx.window, birthdate)

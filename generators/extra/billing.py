@@ -72,7 +72,7 @@ def emit_household(ctx, household, stories) -> None:
     claims = sorted((c for s in stories for c in s.ledger.claims), key=lambda c: (c.day, c.claim_num))
     _blue_book(ctx, claims)
     rng = stream(ctx.seed, "billing", household.index)
-    since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.last_day)
+    since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.pace.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
         if _staged(claim):
