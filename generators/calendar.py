@@ -105,6 +105,11 @@ class Window:
         return min(max(self.start, FLOOR), self.last_day)
 
     @cached_property
+    def midnight(self) -> datetime:
+        """The as-of date's first moment: what happens from here on has not happened yet."""
+        return datetime.combine(self.as_of, time())
+
+    @cached_property
     def end_of_data(self) -> datetime:
         """The latest timestamp anything carries: one second before the as-of date begins."""
         return datetime.combine(self.as_of, time()) - timedelta(seconds=1)

@@ -80,6 +80,7 @@ class ClaimResult:
     supplemental_on: date | None = None  # when the supplemental payment came, if any
     supplemental_payment: int = 0
     preauth: bool = False
+    pat_num: int = 0  # the patient billed (whose part of the ids its rows take, generators/idplan.py)
 
 
 def billable(charge: Charge, category: int) -> bool:
@@ -177,6 +178,7 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
         else:
             line.charge.ins_pending += line.estimate + line.write_off
     _claim_row(ctx, ledger, result, other, visit_prov, by_total)
+    result.pat_num = ledger.pat_num
     ledger.claims.append(result)
     return result
 
@@ -323,6 +325,7 @@ def preauthorize(ctx: Context, ledger: Ledger, procedures, coverage: Coverage, e
     for line in lines:
         line.claimproc_num = 0
     _claim_row(ctx, ledger, claim, None, visit_prov, False)
+    claim.pat_num = ledger.pat_num
     ledger.claims.append(claim)
     return claim
 

@@ -112,6 +112,7 @@ def bounds(household) -> dict[str, int]:
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         story.visits, story.unscheduled, story.presented = simulate(ctx, story.patient)
         emit(ctx, story.patient, story.visits, story.unscheduled)
 
@@ -154,15 +155,18 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     person = patient.person
     window = ctx.window
     life = _from_age_one(person.life, patient.birthdate)
-    rng = stream(ctx.seed, "clinical", person.pat_num)
-    plan = visits.plan(life, window.as_of, rng)
+    rng = stream(ctx.seed, "clinical", person.pat_num)  # draws after the visits, in an order the cut leaves alone
+    plan = visits.plan(life, window.as_of, stream(ctx.seed, "recall-rhythm", person.pat_num),
+                       stream(ctx.seed, "emergencies", person.pat_num), window.horizon)
     if not plan.slots:
         return [], [], []
     child = person.age_group == "child"
     chart = treatment.Chart()
-    apt_nums = ctx.ids.reserve("appointment", len(plan.slots))
+    apt_nums = _appointment_numbers(ctx, plan.slots)
     scheduler = Scheduler(ctx, patient)
-    cases = [_case_codes(ctx, plan, case, life, child, rng) for case in plan.cases]
+    # each case draws from its own stream (keyed by its exam), so cases found later change no earlier one's codes
+    cases = [_case_codes(ctx, plan, case, life, child, _case_stream(ctx, person.pat_num, plan.slots[case.found_at]))
+             for case in plan.cases]
     made: list[Visit | None] = [None] * len(plan.slots)
     by_case: list[list[Procedure]] = [[] for _ in plan.cases]
     unscheduled: list[Procedure] = []
@@ -170,21 +174,29 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
         slot = plan.slots[index]
         if slot.case >= 0 and cases[slot.case][2]:
             continue  # referred out: no visit here (see _unaccepted)
-        codes, surgical = _slot_codes(slot, cases, child, life.perio, chart, rng)
+        # each visit draws from a stream of its own: a visit a later as-of date adds changes no other one
+        vrng = stream(ctx.seed, "visit", apt_nums[index])
+        codes, surgical = _slot_codes(slot, cases, child, life.perio, chart, vrng)
         exam = made[plan.cases[slot.case].found_at] if slot.case >= 0 else None
-        visit = _book(ctx, scheduler, apt_nums[index], slot, codes, surgical, child, made, exam, rng)
+        visit = _book(ctx, scheduler, apt_nums[index], slot, codes, surgical, child, made, exam, vrng)
         made[index] = visit
         if visit.status in (COMPLETE, SCHEDULED):
-            visit.procedures = _procedures(ctx, visit, codes, rng)
+            visit.procedures = _procedures(visit, codes, vrng)
             if slot.case >= 0:
                 by_case[slot.case] += visit.procedures
+    cut = window.midnight
+    for index, visit in enumerate(made):  # not made yet on the as-of date: booked later, it is not on file
+        if visit is not None and visit.booked >= cut:
+            made[index] = None
+    by_case = [[p for p in procs if made_on(p, made)] for procs in by_case]
     result = [v for v in made if v is not None]
     if booking:
         return result, [], []
     _attach_planned(plan, made, cases)
-    unscheduled += _unaccepted(ctx, plan, made, cases, by_case, rng)
+    unscheduled += _unaccepted(ctx, plan, made, cases, by_case)
     unscheduled += _first_exam_chart(ctx, patient, result, rng)
-    unscheduled += _deleted(ctx, unscheduled, rng)
+    unscheduled += _deleted(unscheduled, stream(ctx.seed, "deleted", person.pat_num))
+    _number_procedures(ctx, result, unscheduled)
     result.sort(key=lambda v: v.start)
     completed = [v for v in result if v.status == COMPLETE]
     past = [v for v in result if v.status not in (SCHEDULED, PLANNED)]
@@ -197,6 +209,41 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     presented = [(made[case.found_at], by_case[n]) for n, case in enumerate(plan.cases)
                  if by_case[n] and made[case.found_at] is not None and made[case.found_at].status == COMPLETE]
     return result, unscheduled, presented
+
+
+KIND_ORDER = {"new": 0, "hygiene": 1, "emergency": 2, "treatment": 3}
+
+
+def _appointment_numbers(ctx: Context, slots: list[visits.Slot]) -> list[int]:
+    """AptNums in the order the appointments were made, so that those a later as-of date adds (all made after
+    the earlier one) come after every one made before it."""
+    numbers = ctx.ids.reserve("appointment", len(slots))
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].booked, slots[i].target, KIND_ORDER[slots[i].kind],
+                                                      slots[i].outcome == "planned", slots[i].step, i))
+    result = [0] * len(slots)
+    for rank, index in enumerate(order):
+        result[index] = numbers[rank]
+    return result
+
+
+def made_on(procedure: Procedure, made: list) -> bool:
+    """Whether a visit's procedure is on file (its visit is)."""
+    return any(v is not None and v.apt_num == procedure.apt_num for v in made) if procedure.apt_num else True
+
+
+def _number_procedures(ctx: Context, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
+    """ProcNums in the order the procedures were entered, so those a later as-of date adds come after the rest:
+    a visit's when it was booked, charted work when it was charted."""
+    entries = [(v.booked, v.apt_num, k, p) for v in visits_ if v.status != PLANNED for k, p in enumerate(v.procedures)]
+    entries += [(p.entered, 0, k, p) for k, p in enumerate(unscheduled)]
+    entries.sort(key=lambda e: e[:3])
+    numbers = ctx.ids.reserve("procedurelog", len(entries))
+    for number, entry in zip(numbers, entries):
+        entry[3].proc_num = number
+
+
+def _case_stream(ctx: Context, pat_num: int, exam: visits.Slot):
+    return stream(ctx.seed, "case", pat_num, exam.target.toordinal(), exam.kind)
 
 
 def _from_age_one(life: visits.Life, birthdate: date) -> visits.Life:
@@ -254,8 +301,10 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         type_num = _visit_type("treatment", child, minutes, codes, rng)
         return Visit(apt_num, "treatment", PLANNED, calendar.at(exam.day, 0), scheduler.patient.pri_prov, None,
                      type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist)
-    ahead = status == SCHEDULED
-    lo, hi = (window.as_of + timedelta(days=1), window.booking_horizon) if ahead else (window.start, window.last_day)
+    # The days searched do not depend on the as-of date (only from the day asked for onwards, never earlier), so
+    # a later as-of date books every visit already made on the same day; one that lands on or after the as-of
+    # date is still ahead then, whatever its outcome will be.
+    lo, hi = window.start, slot.target + timedelta(days=SEARCH_DAYS)
     # A visit comes after the visits it follows from: the exam that found its work, the lost visit it rebooks,
     # the visit at whose checkout it was made (moving a visit to a free day must not put it before them).
     lost = made[slot.rebooks] if slot.rebooks >= 0 else None
@@ -292,7 +341,11 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         booked = calendar.at(min(made_on, day - timedelta(days=1)), 8 * 60 + rng.randrange(9 * 60))
     if lost is not None:
         booked = max(booked, lost.start + timedelta(hours=2))
-    booked = min(booked, window.end_of_data - timedelta(hours=rng.randrange(1, 48)), start - timedelta(hours=1))
+    if exam is not None:  # work found at an exam is booked after it
+        booked = max(booked, exam.start + timedelta(minutes=5 * len(exam.pattern) + 5))
+    booked = min(booked, start - timedelta(hours=1))
+    if day >= window.as_of:
+        status = SCHEDULED
     visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
                   booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout,
                   dentist=dentist)
@@ -317,6 +370,7 @@ def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int
     return status
 
 
+SEARCH_DAYS = 45  # how far after the day asked for a visit may be booked (generators/scheduling.py)
 LONG_WORK = ("D6", "D7", "D5", "D4260", "D3")  # surgery, implants, dentures, endodontics: up to two hours
 
 
@@ -335,14 +389,14 @@ def _fee(code: ProcCode, rng) -> int:
     return round(usual * (1 + rng.uniform(0.01, 0.10) * rng.choice([-1, 1])))
 
 
-def _procedures(ctx: Context, visit: Visit, codes: list[str], rng) -> list[Procedure]:
+def _procedures(visit: Visit, codes: list[str], rng) -> list[Procedure]:
     done = visit.status == COMPLETE
     procedures = []
     for code_text in codes:
         code = treatment.code(code_text)
         prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
-        procedures.append(Procedure(ctx.ids.next("procedurelog"), code, COMPLETED if done else TREATMENT_PLANNED,
+        procedures.append(Procedure(0, code, COMPLETED if done else TREATMENT_PLANNED,
                                     visit.day, _fee(code, rng), prov, visit.apt_num, entered,
                                     planned_apt=visit.next_apt))
     return procedures
@@ -361,7 +415,7 @@ def _attach_planned(plan: visits.Plan, made: list, cases) -> None:
         planned.procedures = [p for v in done for p in v.procedures]
 
 
-def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: list, rng) -> list[Procedure]:
+def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: list) -> list[Procedure]:
     """Treatment presented but not accepted (or accepted and planned, not yet scheduled): treatment-planned
     procedures with no appointment; referred-out work is charted as referred."""
     result = []
@@ -369,6 +423,7 @@ def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: lis
         exam = made[case.found_at]
         if exam is None or exam.status != COMPLETE:
             continue
+        rng = stream(ctx.seed, "unaccepted", exam.apt_num)  # its own stream: cases found later change nothing here
         steps, _, referred = cases[number]
         planned = next((i for i, s in enumerate(plan.slots) if s.case == number and s.outcome == "planned"), -1)
         scheduled = any(s.case == number and s.outcome in ("kept", "ahead") for s in plan.slots)
@@ -378,7 +433,7 @@ def _unaccepted(ctx: Context, plan: visits.Plan, made: list, cases, by_case: lis
         planned_apt = made[planned].apt_num if planned >= 0 and made[planned] is not None else 0
         entered = exam.start + timedelta(minutes=45)
         codes = [c for step in steps for c in step]
-        procs = [Procedure(ctx.ids.next("procedurelog"), treatment.code(c), status, exam.day,
+        procs = [Procedure(0, treatment.code(c), status, exam.day,
                            _fee(treatment.code(c), rng), exam.dentist or exam.prov_num, 0, entered,
                            planned_apt=planned_apt)
                  for c in codes]
@@ -418,24 +473,24 @@ def _first_exam_chart(ctx: Context, patient: Patient, result: list[Visit], rng) 
         charted.append((code, EXISTING_OTHER if rng.random() < elsewhere else EXISTING_CURRENT))
     if rng.random() < CONDITION_RATE:
         charted.append((treatment.code(weighted(rng, treatment.CONDITIONS)), CONDITION))
-    return [Procedure(ctx.ids.next("procedurelog"), code, status, first.day, 0, first.dentist or first.prov_num, 0,
+    return [Procedure(0, code, status, first.day, 0, first.dentist or first.prov_num, 0,
                       entered) for code, status in charted]
 
 
-def _deleted(ctx: Context, unscheduled: list[Procedure], rng) -> list[Procedure]:
+def _deleted(unscheduled: list[Procedure], rng) -> list[Procedure]:
     """A planned procedure entered twice by mistake, the copy deleted the same day."""
     planned = [p for p in unscheduled if p.status == TREATMENT_PLANNED]
-    return [Procedure(ctx.ids.next("procedurelog"), p.code, DELETED, p.day, p.fee, p.prov_num, 0,
+    return [Procedure(0, p.code, DELETED, p.day, p.fee, p.prov_num, 0,
                       p.entered + timedelta(minutes=2)) for p in planned if rng.random() < DELETED_RATE]
 
 
 def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
-    rng = stream(ctx.seed, "clinical-rows", patient.pat_num)
     front = ctx.staff.users_by_role("front")
     child = patient.person.age_group == "child"
     confirmed = def_num_of(CATEGORY_CONFIRMATION, "Confirmed")
     unconfirmed = def_num_of(CATEGORY_CONFIRMATION, "Unconfirmed")
     for visit in visits_:
+        rng = stream(ctx.seed, "appointment-row", visit.apt_num)  # each row its own stream (see simulate)
         booked = visit.booked
         arrived = seated = dismissed = None
         stamp = booked
@@ -466,9 +521,9 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
         )
         if visit.status != PLANNED:
             for proc in visit.procedures:
-                _emit_procedure(ctx, patient, proc, child, rng, done_at=dismissed)
+                _emit_procedure(ctx, patient, proc, child, done_at=dismissed)
     for proc in unscheduled:
-        _emit_procedure(ctx, patient, proc, child, rng, done_at=None)
+        _emit_procedure(ctx, patient, proc, child, done_at=None)
 
 
 def chair_requests(visits_: list[Visit]) -> list[Request]:
@@ -486,7 +541,8 @@ def _operatory(ctx: Context, visit: Visit) -> int:
     return provider.operatories[visit.apt_num % len(provider.operatories)] if provider.operatories else 0
 
 
-def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool, rng, done_at) -> None:
+def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool, done_at) -> None:
+    rng = stream(ctx.seed, "procedure-row", proc.proc_num)
     tooth, surf = proc.site = treatment.site(proc.code, child, rng)
     done = proc.status == COMPLETED
     stamp = (done_at or proc.entered) + timedelta(minutes=rng.randint(1, 20))

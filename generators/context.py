@@ -18,6 +18,9 @@ class Ids:
     def __init__(self, offsets: dict[str, int] | None = None):
         self._last = dict(offsets or {})
 
+    def person(self, pat_num: int) -> None:
+        """Reference rows belong to no patient (see idplan.ChunkIds.person)."""
+
     def next(self, table: str) -> int:
         value = self._last.get(table, 0) + 1
         self._last[table] = value

@@ -107,6 +107,7 @@ def build_book(run: Run) -> Book:
         ctx = _chunk_context(run, index, book=book)
         for household in run.households(index):
             for patient in patients.create_household(ctx, household):
+                ctx.ids.person(patient.pat_num)
                 visits_, _, _ = clinical.simulate(ctx, patient, booking=True)
                 for request in clinical.chair_requests(visits_):
                     book.hold(request)
@@ -118,6 +119,7 @@ def simulate_household(ctx: Context, household: census.Household) -> None:
     stories: list = []
     for module in WRITERS:
         if hasattr(module, "emit_household"):
+            ctx.ids.person(household.head.pat_num)  # rows of the household as a whole: the head's part
             module.emit_household(ctx, household, stories)
 
 
@@ -131,7 +133,7 @@ def chunk_rows(run: Run, index: int) -> dict[str, list[tuple]]:
 
 def _chunk_context(run: Run, index: int, **changes) -> Context:
     """The run's context for one chunk: sinks, id blocks and column days of its own."""
-    return replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index), column_days={}, **changes)
+    return replace(run.ctx, sinks=Sinks(), ids=run.ids.ids_for(index, run.households(index)), column_days={}, **changes)
 
 
 Encoder = Callable[[str, list[tuple]], object]

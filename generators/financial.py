@@ -75,6 +75,7 @@ def bounds(household) -> dict[str, int]:
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         story.ledger = settle(ctx, story.patient, story.visits, story.coverage)
         _plan_estimates(ctx, story)
 

@@ -17,19 +17,26 @@ Bounds = Callable[[Household], dict[str, int]]  # the most rows one household ca
 
 
 class IdPlan:
-    """First id of every (table, chunk) block, and the block sizes."""
+    """First id of every (table, chunk) block, and the block sizes. Within a chunk's block every patient owns a
+    part of their own, in the chunk's order of patients, sized by their own bound: the ids of one patient's rows
+    depend on nothing another patient does, so a patient who gains rows (advance.py) shifts no one else's ids."""
 
     def __init__(self, chunks: Iterable[list[Household]], bounds: Bounds, offsets: dict[str, int]):
         self.first: dict[str, list[int]] = {}
         self.size: dict[str, list[int]] = {}
+        self._bounds = bounds
         for index, chunk in enumerate(chunks):
             totals: dict[str, int] = {}
             for household in chunk:
-                for table, bound in bounds(household).items():
-                    totals[table] = totals.get(table, 0) + bound
+                for person in household.members:
+                    for table, bound in person_bounds(bounds, household, person).items():
+                        totals[table] = totals.get(table, 0) + bound
             for table, size in totals.items():
                 firsts = self.first.setdefault(table, [])
                 sizes = self.size.setdefault(table, [])
+                while len(firsts) < index:  # chunks before this one wrote nothing to the table
+                    firsts.append(firsts[-1] + sizes[-1] if firsts else offsets.get(table, 0) + 1)
+                    sizes.append(0)
                 start = firsts[-1] + sizes[-1] if firsts else offsets.get(table, 0) + 1
                 firsts.append(start)
                 sizes.append(size)
@@ -37,16 +44,53 @@ class IdPlan:
     def largest_id(self) -> int:
         return max((f[-1] + s[-1] - 1 for f, s in zip(self.first.values(), self.size.values()) if f), default=0)
 
-    def ids_for(self, chunk: int) -> ChunkIds:
-        return ChunkIds({t: (f[chunk], self.size[t][chunk]) for t, f in self.first.items()})
+    def ids_for(self, chunk: int, households: list[Household]) -> ChunkIds:
+        """The ids of one chunk, given its households (the same ones the plan was made from)."""
+        parts: dict[int, dict[str, tuple[int, int]]] = {}
+        next_first = {t: f[chunk] for t, f in self.first.items() if chunk < len(f)}
+        for household in households:
+            for person in household.members:
+                own = parts[person.pat_num] = {}
+                for table, bound in person_bounds(self._bounds, household, person).items():
+                    own[table] = (next_first[table], bound)
+                    next_first[table] += bound
+        return ChunkIds(parts)
+
+
+HOUSEHOLD_TABLES = ("statement", "statementprod")  # rows of the household as a whole, in the head's part
+
+
+def person_bounds(bounds: Bounds, household: Household, person: Person) -> dict[str, int]:
+    """The most rows one patient can give each table: the household's bounds as if they lived alone; the head's
+    part also holds the rows of the household as a whole (its statements)."""
+    own = bounds(Household(household.index, [person], household.insured, household.dual))
+    if person is household.members[0] and len(household.members) > 1:
+        whole = bounds(household)
+        own.update({t: whole[t] for t in HOUSEHOLD_TABLES if t in whole})
+    elif len(household.members) > 1:
+        for t in HOUSEHOLD_TABLES:
+            own.pop(t, None)
+    return own
 
 
 class ChunkIds:
-    """Hands out a chunk's ids; running past a block is a bug in a bound, so it stops the run."""
+    """Hands out a chunk's ids from the part of the patient whose rows are being written (`person`); running
+    past a part is a bug in a bound, so it stops the run."""
 
-    def __init__(self, blocks: dict[str, tuple[int, int]]):
-        self._blocks = blocks
+    def __init__(self, parts: dict[int, dict[str, tuple[int, int]]]):
+        self._parts = parts
+        self._blocks: dict[str, tuple[int, int]] = {}
         self._used: dict[str, int] = {}
+        self._owner = None
+        self._all_used: dict[int, dict[str, int]] = {}
+
+    def person(self, pat_num: int) -> None:
+        """Whose rows the next ids are for."""
+        if pat_num == self._owner:
+            return
+        self._owner = pat_num
+        self._blocks = self._parts[pat_num]
+        self._used = self._all_used.setdefault(pat_num, {})
 
     def next(self, table: str) -> int:
         first, size = self._blocks[table]
@@ -67,7 +111,7 @@ class ChunkIds:
 
 
 def _exhausted(table: str, size: int) -> RuntimeError:
-    return RuntimeError(f"id block of {table} exhausted ({size} ids): a bound in idplan.py is too small")
+    return RuntimeError(f"a patient's ids of {table} exhausted ({size} ids): a bound in idplan.py is too small")
 
 
 def largest_id(patients: int, appointments: int, procedures: int, bounds: Bounds,

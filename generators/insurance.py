@@ -173,9 +173,11 @@ def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Cover
             span = (window.pace.last_day - effective).days
             if span > 60:
                 term = effective + timedelta(days=rng.randrange(60, span))
+        ctx.ids.person(subscriber.pat_num)
         sub_num = _emit_subscription(ctx, plan, subscriber, effective, term, rng)
         subscriber.employer_num = subscriber.employer_num or plan.employer_num
         for member in patients:
+            ctx.ids.person(member.pat_num)
             pat_plan_num = ctx.ids.next("patplan")
             relationship = 0 if member is subscriber else (2 if member.person.age_group == "child" else 1)
             entered = min(max(EARLIEST_PLAN_ENTRY, effective), window.last_day)

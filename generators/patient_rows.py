@@ -17,7 +17,7 @@ from generators.story import Story
 
 
 def bounds(household: Household) -> dict[str, int]:
-    return {"patientlink": len(household.members) - 1}  # patient and patientnote use the census' PatNum
+    return {"patientlink": len(household.members)}  # at most one link per member (idplan.person_bounds)  # patient and patientnote use the census' PatNum
 
 
 def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
@@ -29,6 +29,7 @@ def emit_household(ctx: Context, household: Household, stories: list[Story]) -> 
     end = ctx.window.end_of_data
     front = ctx.staff.users_by_role("front")
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         p = story.patient
         prng = stream(ctx.seed, "patient-row", p.pat_num)
         person = p.person
@@ -67,6 +68,7 @@ def emit_household(ctx: Context, household: Household, stories: list[Story]) -> 
     head = patients[0]
     for p in patients[1:]:
         linked = min(max(p.created or head.created or end, head.created or end), end)
+        ctx.ids.person(p.pat_num)
         sinks["patientlink"].add(
             PatientLinkNum=ctx.ids.next("patientlink"), PatNumFrom=head.pat_num, PatNumTo=p.pat_num, LinkType=False,
             DateTimeLink=linked,

@@ -81,6 +81,7 @@ def bounds(household) -> dict[str, int]:
 
 def emit_household(ctx: Context, household, stories: list[Story]) -> None:
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         emit(ctx, story.patient, story.visits)
 
 

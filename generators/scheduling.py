@@ -65,10 +65,12 @@ class Scheduler:
 
     def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
              minutes: int = 0) -> date | None:
-        """`target` when the visit can be seen then; else one of the days it can in the week either side
-        (spread by AptNum); else the nearest day further out. None if none. A day can see it when the patient
-        is free, its providers work and their chairs have room for `minutes`; when no day within 45 has room,
-        the one of them whose chairs hold least is taken all the same (it will be a long day)."""
+        """`target` when the visit can be seen then; else one of the days it can in the two weeks after (spread
+        by AptNum); else the nearest day further out. None if none. A day can see it when the patient is free,
+        its providers work and their chairs have room for `minutes`; when no day within 45 has room, the one of
+        them whose chairs hold least is taken all the same (it will be a long day). Only later days are tried,
+        never earlier ones: a visit is never moved before the day it was asked for, so whether it lies before
+        or after an as-of date does not depend on where that date falls."""
         day = self._search(apt_num, target, lo, hi, kind, surgical, minutes)
         if day is None and self.filling is not None:
             day = self._least_held(apt_num, target, lo, hi, kind, surgical)
@@ -78,7 +80,7 @@ class Scheduler:
 
     def _least_held(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
         """Every day within 45 of `target` is full: the one whose chairs hold least (the nearest on a tie)."""
-        days = [target + timedelta(days=k) for k in sorted(range(-45, 46), key=lambda k: (abs(k), k))]
+        days = [target + timedelta(days=k) for k in range(0, 46)]
         days = [d for d in days if self.free(d, lo, hi, kind, surgical)]
         if not days:
             return None
@@ -102,10 +104,10 @@ class Scheduler:
         for fits in (with_own_hygienist, free):
             if fits(target):
                 return target
-            near = [d for d in (target + timedelta(days=k) for k in range(-7, 8)) if fits(d)]
+            near = [d for d in (target + timedelta(days=k) for k in range(1, 15)) if fits(d)]
             if near:
                 return near[int(spread(apt_num, self.seed, ROOT3) * len(near))]
-        further = (target + timedelta(days=k) for k in (*range(8, 46), *range(-8, -46, -1)))
+        further = (target + timedelta(days=k) for k in range(15, 46))
         return next((d for d in further if free(d)), None)
 
     def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:
@@ -131,7 +133,7 @@ class Scheduler:
         return calendar.at(day, first + 10 * rng.randrange((latest - first) // 10 + 1))
 
 
-CANCELLATION_DAYS = sorted(range(-35, 8), key=abs)[1:]  # where a late cancellation may fall instead, nearest first
+CANCELLATION_DAYS = range(1, 8)  # where a late cancellation may fall instead: a later day, the nearest first
 
 
 def column_runs(column_days: dict, day: date, prov: int) -> bool:

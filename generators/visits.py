@@ -89,8 +89,12 @@ def interval(life: Life, rng) -> int:
     return HYGIENE_INTERVAL + rng.randint(-INTERVAL_JITTER, INTERVAL_JITTER)
 
 
-def plan(life: Life, as_of: date, rng) -> Plan:
-    """Every appointment of the patient from life.start until HORIZON_DAYS after the as-of date."""
+def plan(life: Life, as_of: date, rng, emergencies_rng=None, bounded_to: date | None = None) -> Plan:
+    """Every appointment of the patient from life.start until HORIZON_DAYS after the as-of date.
+
+    The recall rhythm draws from `rng` and the emergencies from a stream of their own, each in the order the
+    story is lived, so a later as-of date only continues both: everything before the earlier date is drawn the
+    same. `bounded_to`: the date the patient's rows are bounded up to (census.py), which caps the emergencies."""
     result = Plan()
     if life.profile == "none":
         return result
@@ -98,7 +102,7 @@ def plan(life: Life, as_of: date, rng) -> Plan:
     end = min(life.stop or horizon, horizon)
     if life.profile == "regular":
         _recall_rhythm(result, life, as_of, end, rng)
-    _emergencies(result, life, as_of, end, rng)
+    _emergencies(result, life, as_of, end, emergencies_rng or rng, bounded_to or as_of)
     return result  # in the order made, which slots' indices (case, planned, rebooks) refer to
 
 
@@ -183,7 +187,7 @@ def _exam_findings(result: Plan, exam: int, life: Life, as_of: date, rng) -> Non
         day = booked + timedelta(days=rng.randint(14, 28))
 
 
-def _emergencies(result: Plan, life: Life, as_of: date, end: date, rng) -> None:
+def _emergencies(result: Plan, life: Life, as_of: date, end: date, rng, bounded_to: date) -> None:
     """Emergency visits; a sporadic patient's first visit in the window is the emergency that brought them."""
     rate = EMERGENCY_RATE["regular" if life.profile == "regular" else "sporadic"]
 
@@ -191,7 +195,7 @@ def _emergencies(result: Plan, life: Life, as_of: date, end: date, rng) -> None:
         return timedelta(days=max(1, int(rng.expovariate(rate) * 365.25)))
 
     day = life.start if life.profile == "sporadic" else life.start + gap()
-    left = max_emergencies(life, as_of)
+    left = max_emergencies(life, bounded_to)
     while day <= min(end, as_of - ONE_DAY) and left:
         left -= 1
         slot = _book(result, "emergency", day, day - ONE_DAY, as_of, rng)

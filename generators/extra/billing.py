@@ -75,6 +75,7 @@ def emit_household(ctx, household, stories) -> None:
     since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.pace.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
+        ctx.ids.person(claim.pat_num)
         if _staged(claim):
             if claim.day >= since:
                 _tracking(ctx, claim, billers, rng)
@@ -83,6 +84,7 @@ def emit_household(ctx, household, stories) -> None:
         # an EOB is read with its claim payment, which is staged from its 2023 check date on
         if claim.payment_num and claim.received_on >= FLOOR and rng.random() < EOB_SCAN_RATE:
             _eob(ctx, claim, rng)
+    ctx.ids.person(household.head.pat_num)  # the household's statements: the head's part (idplan.person_bounds)
     _statements(ctx, stories, claims, rng)
 
 
@@ -102,6 +104,7 @@ def _blue_book(ctx, claims) -> None:
     Rows are written for claims of staged procedures (from 2023); older claims still inform the estimates."""
     paid: dict[tuple[int, str], list[tuple[date, int]]] = {}  # (plan, code) -> (received, allowed)
     for claim in claims:
+        ctx.ids.person(claim.pat_num)
         plan = claim.coverage.plan
         if plan.fee_sched or claim.secondary or claim.preauth:
             continue

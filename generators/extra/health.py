@@ -92,6 +92,7 @@ def emit_household(ctx, household, stories) -> None:
     family_pharmacy = weighted(rng, ref.PHARMACY_WEIGHTS)
     floor = max(ctx.window.start, FLOOR)
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         completed = [v for v in story.visits if v.status == COMPLETE and v.day >= floor]
         if completed:
             _emit_patient(ctx, story, completed, family_pharmacy, rng)

@@ -360,6 +360,7 @@ def appointment_entered_by(ctx, apt_num: int) -> int:
 
 def emit_household(ctx, household, stories) -> None:
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         for visit in story.visits:
             if visit.booked is None or visit.booked < LOG_FLOOR:
                 continue

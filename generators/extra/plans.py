@@ -86,6 +86,7 @@ def emit_household(ctx, household, stories) -> None:
     rng = stream(ctx.seed, "plans", household.index)
     patients = {story.patient.pat_num: story.patient for story in stories}
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         plans = _plans(ctx, story, rng)
         planned_at = {}  # ProcNum -> when its plan was presented
         for plan in plans:

@@ -102,6 +102,7 @@ def emit_household(ctx, household, stories) -> None:
     future_histories = future_allowed("histappointment", "AptDateTime")
     future_cases = future_allowed("labcase", "DateTimeDue")
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         _histories(ctx, story.patient, story.visits, future_histories)
         if story.patient.person.age_group != "child":
             _perio_charts(ctx, story.patient, story.visits)

@@ -108,6 +108,7 @@ def _moments(rng, start: datetime, end: datetime, count: int) -> list[datetime]:
 
 def emit_household(ctx, household, stories) -> None:
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         if story.tasks:
             for task in story.tasks:
                 if task.created.date() >= FLOOR:

@@ -55,6 +55,7 @@ def emit_household(ctx, household, stories) -> None:
     rng = stream(ctx.seed, "insverify", household.index)
     staff = [u.user_num for u in ctx.staff.users_by_role("front") + ctx.staff.users_by_role("billing")]
     for story in stories:
+        ctx.ids.person(story.patient.pat_num)
         for coverage in story.coverage:
             for verify_type, done in _checks(ctx, story, coverage, staff, rng).items():
                 if done:
