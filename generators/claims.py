@@ -23,7 +23,7 @@ from generators.fees import fee_cents
 from generators.insurance import Coverage
 from generators.ledger import Charge, Ledger, next_open_day
 from generators.reference.definitions import INSURANCE_PAYMENT_TYPES
-from generators.rng import weighted
+from generators.rng import stream, weighted
 
 WRITE_OFF_TYPE = 188
 NOT_BILLED_CATEGORIES = {667, 300}  # whitening and veneers: cosmetic, never sent to insurance
@@ -80,6 +80,8 @@ class ClaimResult:
     supplemental_on: date | None = None  # when the supplemental payment came, if any
     supplemental_payment: int = 0
     preauth: bool = False
+    answered: date | None = None  # when the carrier answers (received_on once the as-of date has passed it)
+    settled: date | None = None  # when insurance is done with it: the answer, or the appeal's payment
     pat_num: int = 0  # the patient billed (whose part of the ids its rows take, generators/idplan.py)
 
 
@@ -108,11 +110,10 @@ def estimate_line(charge: Charge, coverage_class: str, coverage: Coverage, year:
 
 
 def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, int]], coverage: Coverage,
-               other: Coverage | None, day: date, visit_prov: int, years: dict, rng,
+               other: Coverage | None, day: date, visit_prov: int, years: dict, apt_num: int,
                primary_lines: list[ClaimLine] | None = None, sent_after: date | None = None) -> ClaimResult:
-    """Bill `charges` ((charge, coverage class, category) tuples) to one plan and settle what was paid.
-
-    For a secondary claim, `primary_lines` holds what the primary paid and `sent_after` when.
+    """Bill `charges` ((charge, coverage class, category) tuples) of the visit `apt_num` to one plan and settle
+    what was paid. For a secondary claim, `primary_lines` holds what the primary paid and `sent_after` when.
     """
     year = years.setdefault((coverage.ordinal, day.year), BenefitYear())
     lines = []
@@ -125,45 +126,53 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
     if not lines:
         return ClaimResult(None)
 
+    # The claim's whole life is drawn, from its own stream, whatever the as-of date; the rows then show it as it
+    # stands on that date (waiting, sent, or answered and paid). So a later as-of date only moves it on.
     window = ctx.window
+    plans = _plans(ctx)
+    claim_num = ctx.ids.at("claim", ctx.ids.rank("appointment", apt_num) * 2 * plans + coverage.ordinal - 1)
+    rng = stream(ctx.seed, "claim", claim_num)
     created = sent_after or day
     sent = next_open_day(created, 0 if sent_after is None else 1, 3, rng)
     # most carriers answer within weeks; a few claims are pended or lost and answered months later, after follow-up
     slow = rng.random() < SLOW_CLAIM_RATE
     received = next_open_day(sent, *(SLOW_CLAIM_DAYS if slow else ANSWER_DAYS), rng)
-    claim_num = ctx.ids.next("claim")
+    for line in lines:
+        line.paid = line.estimate
+        draw = rng.random()
+        if draw < DENIAL_RATE:
+            line.paid = 0
+        elif draw < DENIAL_RATE + DOWNGRADE_RATE:
+            line.paid = line.estimate * rng.randint(50, 90) // 100
+            if rng.random() < SUPPLEMENTAL_RATE:
+                line.supplemental = line.estimate - line.paid
+        year.paid -= line.estimate - line.paid
+    _fit_claim(lines)
+    appeal = next_open_day(received, 20, 60, rng) if any(line.supplemental for line in lines) else None
+    result = ClaimResult(None, lines, claim_num, coverage, primary_lines is not None, "", created, None,
+                         answered=received, settled=appeal or received)
+    if created > window.last_day:
+        return result  # not made yet on the as-of date: no rows, nothing on the account
     if sent > window.last_day:
-        status, sent_on, received_on = "W", None, None  # created, waiting to be sent
+        result.status = "W"  # created, waiting to be sent
     elif received > window.last_day:
-        status, sent_on, received_on = "S", sent, None
+        result.status, result.sent_on = "S", sent
     else:
-        status, sent_on, received_on = "R", sent, received
-
-    result = ClaimResult(received_on, lines, claim_num, coverage, primary_lines is not None, status, created,
-                         sent_on)
+        result.status, result.sent_on, result.received_on = "R", sent, received
+    received_on = result.received_on
     by_total = coverage.plan.carrier_num in BY_TOTAL_CARRIERS
     if received_on:
-        for line in lines:
-            line.paid = line.estimate
-            draw = rng.random()
-            if draw < DENIAL_RATE:
-                line.paid = 0
-            elif draw < DENIAL_RATE + DOWNGRADE_RATE:
-                line.paid = line.estimate * rng.randint(50, 90) // 100
-                if rng.random() < SUPPLEMENTAL_RATE:
-                    line.supplemental = line.estimate - line.paid
-            year.paid -= line.estimate - line.paid
-        _fit_claim(lines)
+        payments = ctx.ids.rank("appointment", apt_num) * 2 * plans + coverage.ordinal - 1
         result.payment_num = _claim_payment(ctx, ledger, coverage, sent, received_on, sum(x.paid for x in lines),
-                                            rng)
-        appeal = next_open_day(received_on, 20, 60, rng)
-        if any(line.supplemental for line in lines) and appeal <= window.last_day:
+                                            ctx.ids.at("claimpayment", payments))
+        if appeal is not None and appeal <= window.last_day:
             result.supplemental_on = appeal
             result.supplemental_payment = _claim_payment(ctx, ledger, coverage, appeal, appeal,
-                                                         sum(x.supplemental for x in lines), rng)
-        else:
-            for line in lines:
-                line.supplemental = 0
+                                                         sum(x.supplemental for x in lines),
+                                                         ctx.ids.at("claimpayment", payments + plans))
+    if not result.supplemental_on:
+        for line in lines:
+            line.supplemental = 0
     for number, line in enumerate(lines, start=1):
         line.claimproc_num = _claim_proc(ctx, ledger.pat_num, claim_num, coverage, line, RECEIVED if received_on
                                          else NOT_RECEIVED, received_on, result.payment_num, number, created,
@@ -206,9 +215,26 @@ def _fit_claim(lines: list[ClaimLine]) -> None:
         line.write_off, line.allowed = line.write_off - 1, line.allowed + 1
 
 
+LINE, SUPPLEMENTAL_LINE, PREAUTH_LINE = 0, 1, 2  # a procedure's claim procedures per plan (see line_num)
+
+
+def line_num(ctx: Context, proc_num: int, coverage: Coverage, role: int) -> int:
+    """The ClaimProcNum of a procedure's line on one plan: its estimate while it is planned, which becomes its
+    claim line once it is billed (the same row, as in OpenDental), its supplemental line, its pre-authorization
+    line. Fixed by the procedure, plan and role, whatever else happens."""
+    stride = ctx.ids.stride("claimproc", "procedurelog")  # three per procedure and plan
+    return ctx.ids.at("claimproc", ctx.ids.rank("procedurelog", proc_num) * stride + role * (stride // 3)
+                      + coverage.ordinal - 1)
+
+
+def _plans(ctx: Context) -> int:
+    """The plans the patient's household holds (1 or 2): the id part of claims is two per visit and plan."""
+    return max(1, ctx.ids.stride("claim", "appointment") // 2)
+
+
 def _claim_payment(ctx: Context, ledger: Ledger, coverage: Coverage, sent: date, received: date, total: int,
-                   rng) -> int:
-    num = ctx.ids.next("claimpayment")
+                   num: int) -> int:
+    rng = stream(ctx.seed, "claim-payment", num)
     issued = max(sent, received - timedelta(days=rng.randint(2, 7)))
     ctx.sinks["claimpayment"].add(
         ClaimPaymentNum=num, CheckDate=received, CheckAmt=total / 100, CheckNum=f"{coverage.plan.carrier_num:02d}{num}",
@@ -227,7 +253,7 @@ def _claim_proc(ctx: Context, pat_num: int, claim_num: int, coverage: Coverage, 
     charge = line.charge
     entered = min(calendar.at(day, 17 * 60), ctx.window.end_of_data)
     edited = calendar.at(received_on, 11 * 60) if received_on else entered
-    num = ctx.ids.next("claimproc")
+    num = line_num(ctx, charge.proc_num, coverage, LINE)
     received = status == RECEIVED
     write_off = 0 if by_total else line.write_off
     ctx.sinks["claimproc"].add(
@@ -253,7 +279,8 @@ def _supplemental(ctx: Context, ledger: Ledger, claim_num: int, coverage: Covera
     """A supplemental payment on an appealed line: a claim procedure of its own, status 4, on the same claim."""
     charge, day = line.charge, claim.supplemental_on
     ctx.sinks["claimproc"].add(
-        ClaimProcNum=ctx.ids.next("claimproc"), ProcNum=charge.proc_num, ClaimNum=claim_num, PatNum=ledger.pat_num,
+        ClaimProcNum=line_num(ctx, charge.proc_num, coverage, SUPPLEMENTAL_LINE), ProcNum=charge.proc_num,
+        ClaimNum=claim_num, PatNum=ledger.pat_num,
         ProvNum=charge.prov_num, FeeBilled=0.0, InsPayEst=0.0, DedApplied=0.0, Status=SUPPLEMENTAL,
         InsPayAmt=line.supplemental / 100, ClaimPaymentNum=claim.supplemental_payment,
         PlanNum=coverage.plan.plan_num, DateCP=day, WriteOff=0.0, CodeSent=charge.code, AllowedOverride=-1.0,
@@ -293,9 +320,12 @@ def needs_preauth(code: str) -> bool:
 
 
 def preauthorize(ctx: Context, ledger: Ledger, procedures, coverage: Coverage, exam_day: date, visit_prov: int,
-                 rng) -> ClaimResult | None:
+                 exam_apt: int) -> ClaimResult | None:
     """Send major work for pre-authorization after the exam; the carrier answers with an estimate, no payment."""
     window = ctx.window
+    plans = _plans(ctx)
+    claim_num = ctx.ids.at("claim", ctx.ids.rank("appointment", exam_apt) * 2 * plans + plans + coverage.ordinal - 1)
+    rng = stream(ctx.seed, "preauth", claim_num)
     sent = next_open_day(exam_day, 1, 5, rng)
     if sent > window.last_day:
         return None
@@ -304,12 +334,13 @@ def preauthorize(ctx: Context, ledger: Ledger, procedures, coverage: Coverage, e
     year = BenefitYear()
     lines = [estimate_line(Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code), p.code.coverage, coverage,
                            year) for p in procedures]
-    claim = ClaimResult(received_on, lines, ctx.ids.next("claim"), coverage, False, "R" if received_on else "S",
+    claim = ClaimResult(received_on, lines, claim_num, coverage, False, "R" if received_on else "S",
                         exam_day, sent, preauth=True)
     for number, line in enumerate(lines, start=1):
         charge = line.charge
         ctx.sinks["claimproc"].add(
-            ClaimProcNum=ctx.ids.next("claimproc"), ProcNum=charge.proc_num, ClaimNum=claim.claim_num,
+            ClaimProcNum=line_num(ctx, charge.proc_num, coverage, PREAUTH_LINE), ProcNum=charge.proc_num,
+            ClaimNum=claim.claim_num,
             PatNum=ledger.pat_num, ProvNum=charge.prov_num, FeeBilled=charge.fee / 100,
             InsPayEst=line.estimate / 100, DedApplied=0.0, Status=PREAUTH, InsPayAmt=0.0, ClaimPaymentNum=0,
             PlanNum=coverage.plan.plan_num, DateCP=received_on, WriteOff=0.0, CodeSent=charge.code,
@@ -335,7 +366,8 @@ def estimate(ctx: Context, ledger: Ledger, procedure, coverage: Coverage, entere
     charge = Charge(procedure.proc_num, procedure.day, procedure.fee, procedure.prov_num, procedure.code.code)
     line = estimate_line(charge, procedure.code.coverage, coverage, BenefitYear())
     ctx.sinks["claimproc"].add(
-        ClaimProcNum=ctx.ids.next("claimproc"), ProcNum=charge.proc_num, ClaimNum=0, PatNum=ledger.pat_num,
+        ClaimProcNum=line_num(ctx, charge.proc_num, coverage, LINE), ProcNum=charge.proc_num, ClaimNum=0,
+        PatNum=ledger.pat_num,
         ProvNum=charge.prov_num, FeeBilled=charge.fee / 100, InsPayEst=line.estimate / 100, DedApplied=0.0,
         # on no claim, so no claim payment either: NULL, not 0 (contract D-claimproc-02 reads 0 as a payment)
         Status=ESTIMATE, InsPayAmt=0.0, ClaimPaymentNum=None, PlanNum=coverage.plan.plan_num, DateCP=None,

@@ -89,11 +89,14 @@ def _coverages_on(coverage: list[Coverage], day: date) -> tuple[Coverage | None,
 
 def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[Coverage]) -> Ledger:
     """All money of one patient; returns the ledger (the family's aging comes from the ledgers together)."""
-    rng = stream(ctx.seed, "financial", patient.pat_num)
     ledger = Ledger(ctx, patient.pat_num, patient.guarantor)
     last_day = ctx.window.last_day
     years: dict = {}
     for visit in visits:
+        # Each visit's money draws from its own stream and takes ids from its own share (idplan.py): what a later
+        # as-of date adds to one visit (an answer from the carrier, a payment) changes no other visit's rows.
+        rng = stream(ctx.seed, "financial", visit.apt_num)
+        ctx.ids.visit(visit.apt_num)
         if visit.status == BROKEN and rng.random() < MISSED_FEE_RATE:
             _office_fee(ledger, visit, 550, MISSED_FEE, "Missed appointment fee", rng, last_day)
         if visit.status != COMPLETE:
@@ -110,6 +113,7 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
             _cash_visit(ledger, patient, visit, charges, rng, last_day)
         else:
             _insured_visit(ctx, ledger, visit, charges, primary, secondary, years, rng, last_day)
+    ctx.ids.visit(None)
     if ledger.last_activity:
         patient.touch(ledger.last_activity)
     return ledger
@@ -170,32 +174,32 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
     billed = [(c, BY_CODE[c.code].coverage, BY_CODE[c.code].category) for c in charges]
     billed = [b for b in billed if billable(b[0], b[2])]
     pay_type = weighted(rng, PAY_TYPE_WEIGHTS)
-    first = bill_visit(ctx, ledger, billed, primary, secondary, visit.day, visit.prov_num, years, rng)
+    first = bill_visit(ctx, ledger, billed, primary, secondary, visit.day, visit.prov_num, years, visit.apt_num)
     if rng.random() < INSURED_COPAY_AT_VISIT:
         # The patient pays the estimated portion at the front desk: the fee less the expected write-off
         # and insurance payment (what insurance will not cover). Never more than that, so never a credit.
         expected = {id(line.charge): line.estimate + line.write_off for line in first.lines}
         portion = [(c, c.fee - expected.get(id(c), 0)) for c in charges]
         transfer_day = next_open_day(visit.day, 1, 10, rng)
-        if rng.random() < DEPOSIT_RATE and transfer_day <= last_day:
+        if rng.random() < DEPOSIT_RATE:
             # Taken at check-in, before the procedures were posted. (Only here: the dbt project counts a
             # deposit against the patient's payments, which its merchant-fee test then finds too small on
             # an uninsured account.)
-            ledger.deposit_then_transfer(visit.day, transfer_day, pay_type, portion)
+            ledger.deposit_then_transfer(visit.day, transfer_day, pay_type, portion, last_day)
         else:
             ledger.pay(visit.day, pay_type, portion)
-    settled_on = first.supplemental_on or first.received_on
-    if first.received_on and secondary and first.lines:
-        second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, rng,
-                            primary_lines=first.lines, sent_after=first.received_on)
-        settled_on = second.received_on
-    if settled_on is None:
+    # When insurance is done with the visit, drawn whatever the as-of date (see claims.bill_visit); what follows
+    # from it is booked only once it has happened.
+    settled_on = first.settled
+    if first.answered and secondary and first.lines:
+        second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, visit.apt_num,
+                            primary_lines=first.lines, sent_after=first.answered)
+        settled_on = second.answered
+    if settled_on is None or settled_on > last_day:
         return
     credit = [c for c in charges if c.balance < 0]
     if credit:  # insurance paid more than the patient was told: refund the overpayment
-        refund_day = next_open_day(settled_on, 3, 20, rng)
-        if refund_day > last_day:
-            refund_day = settled_on  # refunded on the spot: a credit never stays on a procedure
+        refund_day = settled_on  # refunded on the spot: a credit never stays on a procedure
         for charge in credit:
             if -charge.balance <= REFUND_ADJUSTMENT_LIMIT:
                 ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
@@ -231,13 +235,12 @@ def _plan_estimates(ctx: Context, story: Story) -> None:
     date an estimate per active plan of every procedure still treatment-planned."""
     if not story.coverage:
         return
-    rng = stream(ctx.seed, "estimates", story.patient.pat_num)
     ledger = story.ledger
     for exam, procedures in story.presented:
         major = [p for p in procedures if claims.needs_preauth(p.code.code) and p.fee > 0]
         primary, _ = _coverages_on(story.coverage, exam.day)
         if major and primary is not None:
-            claims.preauthorize(ctx, ledger, major, primary, exam.day, exam.prov_num, rng)
+            claims.preauthorize(ctx, ledger, major, primary, exam.day, exam.prov_num, exam.apt_num)
     as_of = ctx.window.as_of
     active = [c for c in story.coverage if c.active_on(as_of)]
     planned = [p for v in story.visits if v.status == SCHEDULED for p in v.procedures]

@@ -58,6 +58,7 @@ class IdPlan:
 
 
 HOUSEHOLD_TABLES = ("statement", "statementprod")  # rows of the household as a whole, in the head's part
+VISIT_TABLES = ("payment", "paysplit", "adjustment")  # a visit's money takes ids from the visit's share
 
 
 def person_bounds(bounds: Bounds, household: Household, person: Person) -> dict[str, int]:
@@ -80,19 +81,51 @@ class ChunkIds:
     def __init__(self, parts: dict[int, dict[str, tuple[int, int]]]):
         self._parts = parts
         self._blocks: dict[str, tuple[int, int]] = {}
-        self._used: dict[str, int] = {}
+        self._used: dict = {}
         self._owner = None
-        self._all_used: dict[int, dict[str, int]] = {}
+        self._all_used: dict[int, dict] = {}
+        self._visit: int | None = None
 
     def person(self, pat_num: int) -> None:
         """Whose rows the next ids are for."""
+        self._visit = None
         if pat_num == self._owner:
             return
         self._owner = pat_num
         self._blocks = self._parts[pat_num]
         self._used = self._all_used.setdefault(pat_num, {})
 
+    def visit(self, apt_num: int | None) -> None:
+        """The money of one visit (VISIT_TABLES) takes ids from that visit's own share of the patient's part, in
+        the order it is booked; None ends it. One visit's claims or payments then move no other visit's ids."""
+        self._visit = None if apt_num is None else self.rank("appointment", apt_num)
+
+    def rank(self, table: str, num: int) -> int:
+        """The position of one of the patient's ids in their part of the table."""
+        return num - self._blocks[table][0]
+
+    def at(self, table: str, offset: int) -> int:
+        """The id at a fixed offset of the patient's part: ids that follow from what a row is for."""
+        first, size = self._blocks[table]
+        if not 0 <= offset < size:
+            raise _exhausted(table, size)
+        return first + offset
+
+    def stride(self, table: str, per: str) -> int:
+        """How many ids of `table` the patient's part holds per id of `per` (its bound is a multiple of it)."""
+        return self._blocks[table][1] // max(1, self._blocks[per][1])
+
     def next(self, table: str) -> int:
+        if self._visit is not None and table in VISIT_TABLES:
+            share = self.stride(table, "appointment")
+            key = (table, self._visit)
+            used = self._used.get(key, 0)
+            if used >= share:
+                raise _exhausted(table, share)
+            self._used[key] = used + 1
+            return self.at(table, self._visit * share + used)
+        if table in VISIT_TABLES:
+            raise RuntimeError(f"a {table} id taken outside a visit (ChunkIds.visit)")
         first, size = self._blocks[table]
         used = self._used.get(table, 0)
         if used >= size:

@@ -154,10 +154,10 @@ class Ledger:
         self._split(pay_num, day, charge, -amount, unearned=0)
 
     def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int,
-                              allocations: list[tuple[Charge, int]]) -> None:
+                              allocations: list[tuple[Charge, int]], last_day: date) -> None:
         """The patient pays at check-in, before the visit's procedures are posted, so the front desk leaves it on
         account (unearned, type 288); a later zero-amount transfer payment moves it onto the procedures: the
-        matching pair -X (288) / +X (0)."""
+        matching pair -X (288) / +X (0), once transfer_day has come (by `last_day`)."""
         owed = [(c, min(amount, c.balance)) for c, amount in allocations if min(amount, c.balance) > 0]
         total = sum(amount for _, amount in owed)
         if total <= 0:
@@ -167,6 +167,8 @@ class Ledger:
         transfer_day = settled_on(transfer_day, *(c.day for c, _ in owed))
         deposit = self._payment(day, pay_type, total, False)
         self._split(deposit, day, anchor, total, unearned=UNEARNED_PREPAYMENT)
+        if transfer_day > last_day:
+            return
         transfer = self._payment(transfer_day, TRANSFER_PAY_TYPE, 0, True, note="Unearned allocated to procedures")
         self._split(transfer, transfer_day, anchor, -total, unearned=UNEARNED_PREPAYMENT)
         for charge, amount in owed:

@@ -17,7 +17,8 @@ from generators.story import Story
 
 
 def bounds(household: Household) -> dict[str, int]:
-    return {"patientlink": len(household.members)}  # at most one link per member (idplan.person_bounds)  # patient and patientnote use the census' PatNum
+    # patient and patientnote use the census' PatNum; at most one link per member (idplan.person_bounds)
+    return {"patientlink": len(household.members)}
 
 
 def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:

@@ -80,7 +80,7 @@ class Scheduler:
 
     def _least_held(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
         """Every day within 45 of `target` is full: the one whose chairs hold least (the nearest on a tie)."""
-        days = [target + timedelta(days=k) for k in range(0, 46)]
+        days = [target + timedelta(days=k) for k in range(46)]
         days = [d for d in days if self.free(d, lo, hi, kind, surgical)]
         if not days:
             return None
