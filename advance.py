@@ -242,6 +242,26 @@ def end_of_data(config: GeneratorConfig):
     return Window(config.start_date, config.as_of, config.paced_by).end_of_data
 
 
+# ---- how a change is stamped
+
+AUDIT_COLUMNS = ("DateTStamp", "SecDateTEdit", "HistDateTStamp", "DateTMeasureEdit", "DateTSheetEdited")
+
+
+def audit_columns(table: str) -> list[int]:
+    """Positions of the table's audit columns (the time a row was last changed), which incremental models read."""
+    t = schema.table(table)
+    return [t.index[c] for c in AUDIT_COLUMNS if c in t.index]
+
+
+def stale(table: str, rows: list[tuple], since) -> list[tuple]:
+    """Rows (new or changed by an advance) whose audit columns all say they were last changed before `since`:
+    an incremental model would miss them. Empty for a table without audit columns."""
+    positions = audit_columns(table)
+    if not positions:
+        return []
+    return [row for row in rows if all(row[p] is None or row[p] < since for p in positions)]
+
+
 def counts_after(recorded: manifest.Manifest, changes: Changes) -> dict[str, int]:
     return {t: recorded.row_counts.get(t, 0) + len(c.inserted) - len(c.deleted)
             for t, c in ((t, changes.get(t, TableChange())) for t in GENERATED_TABLES)}

@@ -1,50 +1,85 @@
-import sys, collections
-from datetime import date, datetime
+"""What advancing a practice changes, table by table, and whether every change is stamped inside the advanced
+days (the rows an incremental dbt model picks up).
+
+    python3 tools/stability_report.py [--patients 500] [--seed 42] [--from 2026-11-01] [--to 2026-12-01]
+                                      [--tables t1,t2]
+
+Generates the practice on both dates from the same record in memory (advance.py; no database) and prints, per
+table: rows inserted, updated and deleted; `stale`, the new or changed rows whose audit column (DateTStamp,
+SecDateTEdit, ...) says they last changed before the first date; `unstamped`, changed rows of a table without
+an audit column. With --tables, an example of each column that changed on a stale or unstamped row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
 from dataclasses import replace
-sys.path.insert(0, '.')
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import advance
 from config import GeneratorConfig
 from contract import schema
 from generators import engine
-X, Y = date(2026, 11, 1), date(2026, 12, 1)
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-only = sys.argv[2].split(',') if len(sys.argv) > 2 and sys.argv[2] else None
-base = GeneratorConfig(num_patients=n, num_appointments=3*n, num_procedures=round(3*n*2.6), seed=42, as_of=X, paced_by=X)
-plan = advance.prepare(base, replace(base, as_of=Y))
-XT = datetime(X.year, X.month, X.day)
-def hist(row):
-    for v in row:
-        if isinstance(v, datetime):
-            if v >= XT: return False
-        elif isinstance(v, date):
-            if v >= X: return False
-    return True
-def pairs():
-    for t in plan.before.ctx.sinks.tables():
-        yield t, plan.before.ctx.sinks.rows(t), plan.after.ctx.sinks.rows(t)
-    for i in range(len(plan.before.chunks)):
-        b = engine.chunk_rows(plan.before, i); a = engine.chunk_rows(plan.after, i)
-        for t in set(a) | set(b):
-            yield t, b.get(t, []), a.get(t, [])
-stats = collections.defaultdict(collections.Counter); nh = collections.Counter(); nup = collections.Counter(); ex = {}; gone = collections.Counter(); ins = collections.Counter()
-for t, b, a in pairs():
-    if only and t not in only: continue
-    key = advance._keyer(t); new = {key(r): r for r in a}; tab = schema.table(t)
-    for o in b:
-        r = new.pop(key(o), None)
-        if r is None:
-            gone[t] += 1; continue
-        if o != r:
-            nup[t] += 1
-            if hist(o):
-                nh[t] += 1
-                for c, (x, y) in zip(tab.columns, zip(o, r)):
-                    if x != y:
-                        stats[t][c.name] += 1
-                        ex.setdefault((t, c.name), (x, y, key(o)))
-    ins[t] += len(new)
-print("total updated", sum(nup.values()), "history updated", sum(nh.values()), "deleted", sum(gone.values()), "inserted", sum(ins.values()))
-for t, k in nh.most_common():
-    print(f"{t} hist={k} upd={nup[t]} del={gone[t]} ins={ins[t]}: " + ", ".join(f"{c}={m}" for c, m in stats[t].most_common(6)))
-    if only:
-        for c, _ in stats[t].most_common(8): print("   ", c, ex[(t, c)])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, default=date(2026, 11, 1))
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, default=date(2026, 12, 1))
+    parser.add_argument("--tables", default="")
+    args = parser.parse_args()
+    n = args.patients
+    before = GeneratorConfig(num_patients=n, num_appointments=3 * n, num_procedures=round(7.8 * n), seed=args.seed,
+                             as_of=args.start, paced_by=args.start)
+    plan = advance.prepare(before, replace(before, as_of=args.end))
+    since = datetime.combine(args.start, datetime.min.time())
+    shown = set(filter(None, args.tables.split(",")))
+    totals, examples = Counter(), {}
+    print(f"{'table':<22}{'inserted':>9}{'updated':>9}{'deleted':>9}{'stale':>7}{'unstamped':>10}")
+    for table, old, new in _pairs(plan):
+        change = advance.difference(table, old, new)
+        if not change:
+            continue
+        bad = advance.stale(table, change.inserted + change.updated, since)
+        unstamped = [] if advance.audit_columns(table) else change.updated
+        row = (len(change.inserted), len(change.updated), len(change.deleted), len(bad), len(unstamped))
+        totals[table] = totals.get(table, (0,) * 5)
+        totals[table] = tuple(a + b for a, b in zip(totals[table], row))
+        if table in shown:
+            _examples(table, old, bad + unstamped, examples)
+    for table, row in totals.items():
+        print(f"{table:<22}{row[0]:>9,}{row[1]:>9,}{row[2]:>9,}{row[3]:>7,}{row[4]:>10,}")
+    for (table, column), (was, now, key) in sorted(examples.items()):
+        print(f"  {table}.{column}: {was!r} -> {now!r} (key {key})")
+    return 0
+
+
+def _pairs(plan: advance.Plan):
+    for table in plan.before.ctx.sinks.tables():
+        yield table, plan.before.ctx.sinks.rows(table), plan.after.ctx.sinks.rows(table)
+    for index in range(len(plan.before.chunks)):
+        old, new = engine.chunk_rows(plan.before, index), engine.chunk_rows(plan.after, index)
+        for table in sorted(set(old) | set(new)):
+            yield table, old.get(table, []), new.get(table, [])
+
+
+def _examples(table: str, old: list[tuple], rows: list[tuple], examples: dict) -> None:
+    key = advance._keyer(table)
+    was = {key(r): r for r in old}
+    columns = schema.table(table).columns
+    for row in rows:
+        before = was.get(key(row))
+        for column, a, b in zip(columns, before or (), row):
+            if a != b:
+                examples.setdefault((table, column.name), (a, b, key(row)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
