@@ -191,6 +191,8 @@ def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Cover
             coverage[member.pat_num].append(Coverage(ordinal, plan, sub_num, pat_plan_num, effective, term))
     for p in patients:
         p.insured_now = any(c.term is None or c.term > window.as_of for c in coverage[p.pat_num])
+        if coverage[p.pat_num] and not p.insured_now:
+            p.coverage_ended = max(c.term for c in coverage[p.pat_num])
     return coverage
 
 

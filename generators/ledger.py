@@ -227,6 +227,7 @@ def family_aging(ledgers: list[Ledger], as_of: date) -> dict[str, int]:
     total = sum(ledger.balance() for ledger in ledgers)
     credit = sum(amount for _, amount in debits) - total  # every payment, write-off and negative adjustment
     result = {name: 0 for name, _ in AGING_BUCKETS}
+    result["aged_on"] = None  # the last day before as_of on which what is left moved to an older bucket
     for day, amount in debits:
         used = min(amount, credit)
         credit -= used
@@ -234,6 +235,9 @@ def family_aging(ledgers: list[Ledger], as_of: date) -> dict[str, int]:
         if left <= 0:
             continue
         age = (as_of - day).days
+        moved = [day + timedelta(days=limit + 1) for _, limit in AGING_BUCKETS[:-1] if limit < age]
+        if moved and (result["aged_on"] is None or moved[-1] > result["aged_on"]):
+            result["aged_on"] = moved[-1]
         for name, limit in AGING_BUCKETS:
             if limit is None or age <= limit:
                 result[name] += left

@@ -21,6 +21,14 @@ def bounds(household: Household) -> dict[str, int]:
     return {"patientlink": len(household.members)}
 
 
+def _on_file_since(ctx: Context, p):
+    """When a patient with no visit on file was entered: before the window (on the books, not seen in it), from a
+    stream of its own so that it is the same whatever the as-of date."""
+    rng = stream(ctx.seed, "on-file", p.pat_num)
+    day = max(p.birthdate + timedelta(days=1), ctx.window.start - timedelta(days=30 + rng.randrange(1500)))
+    return calendar.at(day, 9 * 60 + rng.randrange(480))
+
+
 def emit_household(ctx: Context, household: Household, stories: list[Story]) -> None:
     """Write the household's patient, patientnote and patientlink rows."""
     patients = [story.patient for story in stories]
@@ -29,23 +37,39 @@ def emit_household(ctx: Context, household: Household, stories: list[Story]) -> 
     sinks = ctx.sinks
     end = ctx.window.end_of_data
     front = ctx.staff.users_by_role("front")
+    # The guarantor's row holds the family's balance and aging, so it changes with any member's account, and
+    # when the nightly aging moves what is owed to an older bucket (stamped then, as OpenDental's row would be).
+    family_changed = max((s.ledger.last_activity for s in stories if s.ledger.last_activity), default=None)
+    if family["aged_on"] is not None:
+        aged = calendar.at(family["aged_on"] - timedelta(days=1), 23 * 60)
+        family_changed = max(family_changed or aged, aged)
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
         p = story.patient
         prng = stream(ctx.seed, "patient-row", p.pat_num)
         person = p.person
-        created = p.created or calendar.at(ctx.window.last_day, 9 * 60)
+        created = p.created or _on_file_since(ctx, p)
         stamp = max(p.last_activity or created, created)
-        stamp = min(stamp, end)
         bal = family if p.pat_num == p.guarantor else {}
+        if bal and family_changed:
+            stamp = max(stamp, family_changed)
+        if p.coverage_ended and p.coverage_ended <= ctx.window.last_day:  # no longer insured: HasIns cleared
+            stamp = max(stamp, calendar.at(p.coverage_ended, 8 * 60))
+        stamp = min(stamp, end)
         own = story.ledger.balance() - story.ledger.insurance_estimate()
         deceased = None
         if person.status == DECEASED:
-            deceased = min(stamp + timedelta(days=30 + prng.randrange(300)), end)
-            stamp = deceased
+            # some months after they were last seen (or put on file): a date of its own, whatever the as-of date
+            anchor = person.life.stop if person.life and person.life.stop else created.date()
+            deceased = calendar.at(anchor, 12 * 60) + timedelta(days=30 + prng.randrange(300))
+            if deceased > end:
+                deceased = None  # not yet, on the as-of date
+            else:
+                stamp = max(stamp, deceased)
         billing_type = def_num_of(CATEGORY_BILLING_TYPES, BILLING_TYPE_NAMES[0])
         sinks["patient"].add(
-            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle, PatStatus=person.status, Gender=p.gender,
+            PatNum=p.pat_num, LName=p.last, FName=p.first, MiddleI=p.middle,
+            PatStatus=person.status if person.status != DECEASED or deceased else PATIENT, Gender=p.gender,
             Position=person.position, Birthdate=p.birthdate, Guarantor=p.guarantor,
             EstBalance=own / 100, PriProv=p.pri_prov, SecProv=p.sec_prov, FeeSched=1,
             Bal_0_30=bal.get("0_30", 0) / 100, Bal_31_60=bal.get("31_60", 0) / 100, Bal_61_90=bal.get("61_90", 0) / 100,

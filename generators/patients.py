@@ -46,6 +46,7 @@ class Patient:
     last_activity: datetime | None = None
     has_claimed_completion: bool = False  # a completed procedure from 2023 on, while insured
     insured_now: bool = False
+    coverage_ended: date | None = None  # when the last plan ended, for a patient no longer insured
     employer_num: int = 0
 
     @property

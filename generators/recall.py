@@ -132,14 +132,24 @@ def emit(ctx: Context, patient: Patient, visits) -> None:
     for num, last in sorted(previous.items()):
         rt = BY_NUM[num]
         due = last + relativedelta(months=rt.months)
-        if FLOOR <= due <= window.as_of and rng.random() >= ctx.recall_keep_rate:
+        # Each recall row draws from its own stream and has its own id (one per type), so it is the same row at
+        # every as-of date, changed when a visit updates it. A past-due recall some offices clear out goes once
+        # it is past due.
+        trng = stream(ctx.seed, "recall", patient.pat_num, num, due.toordinal())
+        cleared = trng.random() >= ctx.recall_keep_rate
+        if FLOOR <= due <= window.as_of and cleared:
             continue
-        scheduled = next((v.day for v in ahead if any(p.code.code in rt.triggers for p in v.procedures)), None)
-        if scheduled is None and rt.hygiene:
-            scheduled = next((v.day for v in ahead if v.kind == "hygiene"), None)
-        stamp = min(calendar.at(last, 17 * 60) + timedelta(minutes=rng.randint(0, 90)), window.end_of_data)
+        visit = next((v for v in ahead if any(p.code.code in rt.triggers for p in v.procedures)), None)
+        if visit is None and rt.hygiene:
+            visit = next((v for v in ahead if v.kind == "hygiene"), None)
+        scheduled = visit.day if visit else None
+        stamp = calendar.at(last, 17 * 60) + timedelta(minutes=trng.randint(0, 90))
+        if visit is not None:  # scheduled when that visit was booked
+            stamp = max(stamp, visit.booked)
+        stamp = min(stamp, window.end_of_data)
         ctx.sinks["recall"].add(
-            RecallNum=ctx.ids.next("recall"), PatNum=patient.pat_num, DateDueCalc=due, DateDue=due,
-            DatePrevious=last, RecallInterval=rt.months, RecallStatus=RECALL_STATUS_SCHEDULED if scheduled else 0,
+            RecallNum=ctx.ids.at("recall", RECALL_TYPES.index(rt)), PatNum=patient.pat_num, DateDueCalc=due,
+            DateDue=due, DatePrevious=last, RecallInterval=rt.months,
+            RecallStatus=RECALL_STATUS_SCHEDULED if scheduled else 0,
             DateTStamp=stamp, RecallTypeNum=rt.num, DateScheduled=scheduled,
         )

@@ -59,7 +59,8 @@ def bounds(household) -> dict[str, int]:
     plans = (2 if household.dual else 1) if household.insured else 0
     visits = sum(p.appointments for p in household.members)
     procedures = sum(p.procedures for p in household.members)
-    claims, lines = visits * plans, procedures * plans  # as idplan.py bounds claim and claimproc
+    # as financial.py bounds claim (two per visit and plan) and claimproc lines (one per procedure and plan)
+    claims, lines = 2 * visits * plans, procedures * plans
     owed = procedures + visits  # procedures and office fees (at most one per visit)
     return {
         "insbluebook": lines, "insbluebooklog": lines, "claimsnapshot": lines,
@@ -71,21 +72,21 @@ def bounds(household) -> dict[str, int]:
 def emit_household(ctx, household, stories) -> None:
     claims = sorted((c for s in stories for c in s.ledger.claims), key=lambda c: (c.day, c.claim_num))
     _blue_book(ctx, claims)
-    rng = stream(ctx.seed, "billing", household.index)
     since = tracking_since(ctx.config.num_procedures, ctx.window.start, ctx.window.pace.last_day)
     billers = [u.user_num for u in ctx.staff.users_by_role("billing")]
     for claim in claims:
         ctx.ids.person(claim.pat_num)
         if _staged(claim):
             if claim.day >= since:
-                _tracking(ctx, claim, billers, rng)
+                _tracking(ctx, claim, billers, stream(ctx.seed, "tracking", claim.claim_num))
             if not claim.preauth:
                 _snapshots(ctx, claim)
         # an EOB is read with its claim payment, which is staged from its 2023 check date on
-        if claim.payment_num and claim.received_on >= FLOOR and rng.random() < EOB_SCAN_RATE:
-            _eob(ctx, claim, rng)
+        eob = stream(ctx.seed, "eob", claim.claim_num)
+        if claim.payment_num and claim.received_on >= FLOOR and eob.random() < EOB_SCAN_RATE:
+            _eob(ctx, claim, eob)
     ctx.ids.person(household.head.pat_num)  # the household's statements: the head's part (idplan.person_bounds)
-    _statements(ctx, stories, claims, rng)
+    _statements(ctx, stories, claims, stream(ctx.seed, "statements", household.index))
 
 
 def _staged(claim) -> bool:
@@ -119,7 +120,7 @@ def _blue_book(ctx, claims) -> None:
             paid.setdefault((plan.plan_num, charge.code), []).append((claim.received_on, line.allowed))
             if written:
                 ctx.sinks["insbluebook"].add(
-                    InsBlueBookNum=ctx.ids.next("insbluebook"), ProcCodeNum=CODE_NUM[charge.code],
+                    InsBlueBookNum=_per_line(ctx, "insbluebook", line, claim.coverage), ProcCodeNum=CODE_NUM[charge.code],
                     CarrierNum=plan.carrier_num, PlanNum=plan.plan_num, GroupNum=group_number(plan.plan_num),
                     InsPayAmt=line.paid / 100, AllowedOverride=-1.0, DateTEntry=received, ProcNum=charge.proc_num,
                     ProcDate=charge.day, ClaimType="P", ClaimNum=claim.claim_num,
@@ -131,9 +132,24 @@ def _estimates(ctx, claim, paid) -> None:
     for line in claim.lines:
         code = line.charge.code
         allowed, description = _estimate(paid.get((claim.coverage.plan.plan_num, code), []), claim.day, code)
-        ctx.sinks["insbluebooklog"].add(InsBlueBookLogNum=ctx.ids.next("insbluebooklog"),
+        ctx.sinks["insbluebooklog"].add(InsBlueBookLogNum=_per_line(ctx, "insbluebooklog", line, claim.coverage),
                                         ClaimProcNum=line.claimproc_num, AllowedFee=allowed / 100,
                                         DateTEntry=entered, Description=description)
+
+
+def _per_line(ctx, table: str, line, coverage) -> int:
+    """The id of a claim line's row: fixed by its procedure and plan, like the line's own (claims.line_num)."""
+    per = ctx.ids.stride(table, "procedurelog")
+    return ctx.ids.at(table, ctx.ids.rank("procedurelog", line.charge.proc_num) * per + coverage.ordinal - 1)
+
+
+def _per_claim(ctx, table: str, claim, count: int) -> range:
+    """The ids of a claim's first `count` rows of a table: a share of the patient's part fixed by the claim."""
+    per = ctx.ids.stride(table, "claim")
+    if count > per:
+        raise RuntimeError(f"{count} {table} rows for one claim: the bound in billing.py is too small")
+    first = ctx.ids.at(table, ctx.ids.rank("claim", claim.claim_num) * per)
+    return range(first, first + count)
 
 
 def _estimate(history: list[tuple[date, int]], day: date, code: str) -> tuple[int, str]:
@@ -194,7 +210,7 @@ def _write_tracking(ctx, claim, rows) -> None:
     latest = min(ctx.window.end_of_data, TRACKING_LIMIT)
     rows = [row for row in rows if row[0] <= latest]
     sink = ctx.sinks["claimtracking"]
-    for num, (moment, kind, user, note) in zip(ctx.ids.reserve("claimtracking", len(rows)), rows):
+    for num, (moment, kind, user, note) in zip(_per_claim(ctx, "claimtracking", claim, len(rows)), rows):
         sink.add(ClaimTrackingNum=num, ClaimNum=claim.claim_num, TrackingType=kind, UserNum=user,
                  DateTimeEntry=moment, Note=note, TrackingDefNum=0, TrackingErrorDefNum=0)
 
@@ -203,8 +219,8 @@ def _snapshots(ctx, claim) -> None:
     """The claim's estimates, taken when the claim is created."""
     taken = min(calendar.at(claim.day, 17 * 60 + 5), ctx.window.end_of_data)
     sink, claim_type = ctx.sinks["claimsnapshot"], "S" if claim.secondary else "P"
-    for num, line in zip(ctx.ids.reserve("claimsnapshot", len(claim.lines)), claim.lines):
-        sink.add(ClaimSnapshotNum=num, ProcNum=line.charge.proc_num, ClaimType=claim_type,
+    for line in claim.lines:
+        sink.add(ClaimSnapshotNum=_per_line(ctx, "claimsnapshot", line, claim.coverage), ProcNum=line.charge.proc_num, ClaimType=claim_type,
                  Writeoff=line.write_off / 100, InsPayEst=line.estimate / 100, Fee=line.charge.fee / 100,
                  DateTEntry=taken, ClaimProcNum=line.claimproc_num, SnapshotTrigger=True)
 
@@ -213,9 +229,9 @@ def _eob(ctx, claim, rng) -> None:
     scanned = min(calendar.at(claim.received_on, 10 * 60 + int(rng.random() * 360)), ctx.window.end_of_data)
     pages = 2 if rng.random() < TWO_PAGE_RATE else 1
     carrier = claim.coverage.plan.carrier_num
-    for page in range(1, pages + 1):
+    for page, num in zip(range(1, pages + 1), _per_claim(ctx, "eobattach", claim, pages)):
         ctx.sinks["eobattach"].add(
-            EobAttachNum=ctx.ids.next("eobattach"), ClaimPaymentNum=claim.payment_num, DateTCreated=scanned,
+            EobAttachNum=num, ClaimPaymentNum=claim.payment_num, DateTCreated=scanned,
             FileName=f"EOB_{claim.received_on:%Y%m%d}_{carrier:02d}_{claim.payment_num}_{page}.pdf", RawBase64="",
             ClaimNumPreAuth=None,
         )
@@ -322,7 +338,8 @@ def _statement(ctx, guarantor, day: date, mode: int, number: int, due: list[Owed
         StatementNum=num, PatNum=guarantor.pat_num, DateSent=day, DateRangeFrom=min(item.day for item in due),
         DateRangeTo=day, Note=STATEMENT_NOTE, NoteBold=PAST_DUE_NOTES.get(number, ""), Mode_=mode,
         HidePayment=False, SinglePatient=False, Intermingled=family, IsSent=True, DocNum=None,
-        DateTStamp=calendar.at(day, 7 * 60 + int(rng.random() * 60)), IsReceipt=False, IsInvoice=False,
+        DateTStamp=calendar.at(day, 7 * 60 + int(stream(ctx.seed, "statement", num).random() * 60)),
+        IsReceipt=False, IsInvoice=False,
         IsInvoiceCopy=False, EmailSubject=subject, EmailBody=body, SuperFamily=0, IsBalValid=True,
         InsEst=pending / 100, BalTotal=amount / 100, StatementType="NotSet", SmsSendStatus=0, LimitedCustomFamily=0,
         ShowTransSinceBalZero=False,
