@@ -120,7 +120,8 @@ def _blue_book(ctx, claims) -> None:
             paid.setdefault((plan.plan_num, charge.code), []).append((claim.received_on, line.allowed))
             if written:
                 ctx.sinks["insbluebook"].add(
-                    InsBlueBookNum=_per_line(ctx, "insbluebook", line, claim.coverage), ProcCodeNum=CODE_NUM[charge.code],
+                    InsBlueBookNum=_per_line(ctx, "insbluebook", line, claim.coverage),
+                    ProcCodeNum=CODE_NUM[charge.code],
                     CarrierNum=plan.carrier_num, PlanNum=plan.plan_num, GroupNum=group_number(plan.plan_num),
                     InsPayAmt=line.paid / 100, AllowedOverride=-1.0, DateTEntry=received, ProcNum=charge.proc_num,
                     ProcDate=charge.day, ClaimType="P", ClaimNum=claim.claim_num,
@@ -220,7 +221,8 @@ def _snapshots(ctx, claim) -> None:
     taken = min(calendar.at(claim.day, 17 * 60 + 5), ctx.window.end_of_data)
     sink, claim_type = ctx.sinks["claimsnapshot"], "S" if claim.secondary else "P"
     for line in claim.lines:
-        sink.add(ClaimSnapshotNum=_per_line(ctx, "claimsnapshot", line, claim.coverage), ProcNum=line.charge.proc_num, ClaimType=claim_type,
+        sink.add(ClaimSnapshotNum=_per_line(ctx, "claimsnapshot", line, claim.coverage),
+                 ProcNum=line.charge.proc_num, ClaimType=claim_type,
                  Writeoff=line.write_off / 100, InsPayEst=line.estimate / 100, Fee=line.charge.fee / 100,
                  DateTEntry=taken, ClaimProcNum=line.claimproc_num, SnapshotTrigger=True)
 
