@@ -12,6 +12,7 @@ The rest of a patient's life is simulated later from their own stream.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -61,6 +62,7 @@ class Household:
     members: list[Person] = field(default_factory=list)
     insured: bool = False
     dual: bool = False
+    arrives: date | None = None  # a household new after the window: the day it books its first visit
 
     @property
     def head(self) -> Person:
@@ -131,6 +133,7 @@ class Census:
         self.stop = array("i")  # days after `origin` when the patient stopped coming; -1: still comes
         self.appointments = array("i")  # bounds, see Person
         self.procedures = array("i")
+        self.arrives = array("i")  # per household: days after `origin` it first books (arrivals), -1 for the rest
         self.origin = date(2000, 1, 1)  # the window's first day
         self.expected_rows = 0.0  # appointment rows the lives are expected to give (what sized the practice)
 
@@ -138,9 +141,13 @@ class Census:
         return len(self.insured)
 
     def seen(self) -> int:
-        """Patients with visits in the window."""
+        """Patients with visits in the window (not those arriving after it)."""
         none = PROFILES.index("none")
-        return sum(1 for p in self.profile if p != none)
+        return sum(1 for k, p in enumerate(self.profile) if p != none and self._census_person(k))
+
+    def _census_person(self, k: int) -> bool:
+        h = bisect_right(self.starts, k) - 1
+        return h >= len(self.arrives) or self.arrives[h] < 0
 
     @property
     def people(self) -> int:
@@ -155,8 +162,10 @@ class Census:
 
     def _household(self, h: int) -> Household:
         start = self.starts[h]
+        arrives = self.arrives[h] if h < len(self.arrives) else -1
         return Household(h, [self._person(k, h, k == start) for k in range(start, self.starts[h + 1])],
-                         insured=bool(self.insured[h]), dual=bool(self.dual[h]))
+                         insured=bool(self.insured[h]), dual=bool(self.dual[h]),
+                         arrives=None if arrives < 0 else self.origin + timedelta(days=arrives))
 
     def life(self, k: int) -> visits.Life:
         stop = self.stop[k]
@@ -233,7 +242,45 @@ def build(n: int, appointments: int, start: date, as_of: date, seed: int, horizo
     _enforce_retention_floor(c)
     _choose_insured(c, n, rng)
     _choose_lives(c, appointments, as_of, rng, horizon or as_of)
+    c.arrives = array("i", [-1] * len(c))
+    if horizon and horizon > as_of:
+        _arrivals(c, as_of, horizon, seed)
     return c
+
+
+ARRIVAL_LEAD = 28  # days from a new patient's first call to the first visit's due date
+
+
+def _arrivals(c: Census, as_of: date, horizon: date, seed: int) -> None:
+    """New patients after the window, up to the horizon, at the rate the window brought them: each a household of
+    their own, put on file the day they book their first visit (engine.py leaves out those not on file yet on
+    the as-of date). They follow every patient of the census, so that no one else's PatNum or ids move."""
+    window = (as_of - c.origin).days
+    rate = sum(c.new_patient) / max(window, 1)  # new patients a day
+    rng = stream(seed, "arrivals")
+    day, room = 0.0, (horizon - as_of).days
+    while rate > 0:
+        day += rng.expovariate(rate)
+        if day >= room:
+            break
+        first = as_of + timedelta(days=int(day))
+        group = "senior" if rng.random() < SENIOR_SHARE else "adult"  # a household of their own: no children
+        k = len(c.age)
+        c.age.append(AGE_GROUPS.index(group))
+        c.gender.append(rng.randrange(2))
+        c.position.append(_position(group, False, rng))
+        c.status.append(PATIENT)
+        c.profile.append(PROFILES.index("regular" if rng.random() < NEW_STAY else "sporadic"))
+        c.new_patient.append(1)
+        c.perio.append(rng.random() < PERIO_RATE[group])
+        c.start.append((first - c.origin).days + ARRIVAL_LEAD)  # booked (visits.py) at most this long ahead
+        c.stop.append(-1)
+        c.starts.append(len(c.age))
+        c.insured.append(rng.random() < INSURED_SHARE)
+        c.dual.append(0)
+        c.arrives.append((first - c.origin).days)
+        c.appointments.append(visits.max_rows(c.life(k), horizon))
+        c.procedures.append(PROCEDURES_PER_ROW * c.appointments[k] + CHARTED_AT_FIRST_EXAM)
 
 
 def _choose_lives(c: Census, appointments: int, as_of: date, rng, horizon: date) -> None:

@@ -106,6 +106,8 @@ def build_book(run: Run) -> Book:
     for index in range(len(run.chunks)):
         ctx = _chunk_context(run, index, book=book)
         for household in run.households(index):
+            if not on_file(ctx, household):
+                continue
             for patient in patients.create_household(ctx, household):
                 ctx.ids.person(patient.pat_num)
                 visits_, _, _ = clinical.simulate(ctx, patient, booking=True)
@@ -115,7 +117,15 @@ def build_book(run: Run) -> Book:
     return book
 
 
+def on_file(ctx: Context, household: census.Household) -> bool:
+    """Whether the household is on the practice's books by the as-of date (a new one after the window is put on
+    file the day it first calls)."""
+    return household.arrives is None or household.arrives < ctx.window.as_of
+
+
 def simulate_household(ctx: Context, household: census.Household) -> None:
+    if not on_file(ctx, household):
+        return
     stories: list = []
     for module in WRITERS:
         if hasattr(module, "emit_household"):

@@ -174,13 +174,13 @@ def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Cover
             if span > 60:
                 term = effective + timedelta(days=rng.randrange(60, span))
         ctx.ids.person(subscriber.pat_num)
-        sub_num = _emit_subscription(ctx, plan, subscriber, effective, term, rng)
+        sub_num = _emit_subscription(ctx, plan, subscriber, effective, term, rng, household.arrives)
         subscriber.employer_num = subscriber.employer_num or plan.employer_num
         for member in patients:
             ctx.ids.person(member.pat_num)
             pat_plan_num = ctx.ids.next("patplan")
             relationship = 0 if member is subscriber else (2 if member.person.age_group == "child" else 1)
-            entered = min(max(EARLIEST_PLAN_ENTRY, effective), window.last_day)
+            entered = min(max(EARLIEST_PLAN_ENTRY, effective, household.arrives or effective), window.last_day)
             entered_at = calendar.at(entered, 9 * 60 + rng.randrange(480))
             edited = max(entered_at, calendar.at(window.setup_day, 12 * 60))
             ctx.sinks["patplan"].add(
@@ -196,10 +196,11 @@ def enroll(ctx: Context, household: Household, patients) -> dict[int, list[Cover
     return coverage
 
 
-def _emit_subscription(ctx: Context, plan: Plan, subscriber, effective: date, term: date | None, rng) -> int:
+def _emit_subscription(ctx: Context, plan: Plan, subscriber, effective: date, term: date | None, rng,
+                       on_file: date | None) -> int:
     window = ctx.window
     sub_num = ctx.ids.next("inssub")
-    entered = min(max(effective, date(2000, 1, 1)), window.last_day)
+    entered = min(max(effective, date(2000, 1, 1), on_file or effective), window.last_day)
     edited_day = min(max(entered, window.setup_day, term or entered), window.last_day)
     ctx.sinks["inssub"].add(
         InsSubNum=sub_num, PlanNum=plan.plan_num, Subscriber=subscriber.pat_num, DateEffective=effective,

@@ -107,6 +107,8 @@ def create_household(ctx: Context, household: Household) -> list[Patient]:
         too_young = birthdate + timedelta(days=2 * 365) >= ctx.window.start
         first_visit = None if person.new_patient or too_young else _first_visit_before(prng, ctx.window, birthdate)
         created = calendar.at(first_visit, 8 * 60 + prng.randrange(540)) if first_visit else None
+        if household.arrives is not None:  # new after the window: on file from the first call
+            created = calendar.at(household.arrives, 7 * 60 + 45 + prng.randrange(15))  # before anything is booked
         adult = person.position != CHILD
         email = f"{first}.{last}{prng.randrange(100)}@example.com".lower().replace("'", "") if adult and (
             prng.random() < 0.9) else ""
