@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--advance-to", nargs="?", const="", metavar="YYYY-MM-DD",
                         help="take the practice in the database to this as-of date (default: today), adding and "
                              "updating only what those days changed")
+    parser.add_argument("--paced-by", metavar="YYYY-MM-DD",
+                        help="generate the practice first generated for this as-of date, as it stands on --as-of "
+                             "(what advancing it there gives; default: the as-of date itself)")
     parser.add_argument("--dry-run", action="store_true",
                         help="print the plan (target, rows per table, dates, estimated time); touch nothing")
     parser.add_argument("--output", nargs=2, metavar=("FORMAT", "DIR"),
@@ -314,6 +317,18 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
     if args.reset and args.validate_only:
         raise ConfigError("--reset and --validate-only cannot be combined: --validate-only never writes")
     advance_to = _advance_date(args, raw, today)
+    paced_by = None
+    if args.paced_by is not None:
+        try:
+            paced_by = date.fromisoformat(args.paced_by.strip())
+        except ValueError:
+            raise ConfigError(f"--paced-by must be a date written YYYY-MM-DD, got {args.paced_by!r}; for example "
+                              f"--paced-by {start}") from None
+        if not start < paced_by <= as_of:
+            raise ConfigError(f"--paced-by {paced_by} must lie after the start date {start} and not after the as-of "
+                              f"date {as_of}; use a date between them")
+        if advance_to is not None:
+            raise ConfigError("--paced-by is for a fresh run; --advance-to keeps the pace recorded in the database")
 
     return GeneratorConfig(
         db_host=host,
@@ -338,6 +353,7 @@ def load_config(argv: list[str] | None = None, environ: dict | None = None, cwd:
         dbt_profile=args.dbt_profile,
         verbosity=0 if args.quiet else 2 if args.verbose else 1,
         advance_to=advance_to,
+        paced_by=None if paced_by == as_of else paced_by,
         explicit=frozenset(name for name in PRACTICE_SETTINGS if not where(name).startswith("the default")),
     )
 

@@ -98,6 +98,9 @@ class Visit:
     rebooks: int = 0  # the AptNum of the lost visit this one rebooks
     booked_at_checkout: bool = False
     dentist: int = 0  # who examines at the visit (the dentist of its column, or supervising a hygiene visit)
+    lost_procedures: list[Procedure] = field(default_factory=list)  # a lost visit's work, numbered, not written
+    order: tuple = ()  # (day it was asked for, AptNum): the order of bookings in the book (generators/diary.py)
+    planned_codes: list[str] = field(default_factory=list)  # a planned appointment's: all of its case's work
 
     @property
     def day(self) -> date:
@@ -157,7 +160,8 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     life = _from_age_one(person.life, patient.birthdate)
     rng = stream(ctx.seed, "clinical", person.pat_num)  # draws after the visits, in an order the cut leaves alone
     plan = visits.plan(life, window.as_of, stream(ctx.seed, "recall-rhythm", person.pat_num),
-                       stream(ctx.seed, "emergencies", person.pat_num), window.horizon)
+                       stream(ctx.seed, "emergencies", person.pat_num), window.horizon,
+                       lambda exam: stream(ctx.seed, "findings", person.pat_num, exam.target.toordinal(), exam.kind))
     if not plan.slots:
         return [], [], []
     child = person.age_group == "child"
@@ -170,7 +174,9 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     made: list[Visit | None] = [None] * len(plan.slots)
     by_case: list[list[Procedure]] = [[] for _ in plan.cases]
     unscheduled: list[Procedure] = []
-    for index in sorted(range(len(plan.slots)), key=lambda i: plan.slots[i].target):
+    # in the order the visits were booked: one booked later (such as one a later as-of date adds) can take no day
+    # or chair from one booked earlier; a visit is always booked after those it follows from
+    for index in _booking_order(plan.slots):
         slot = plan.slots[index]
         if slot.case >= 0 and cases[slot.case][2]:
             continue  # referred out: no visit here (see _unaccepted)
@@ -184,18 +190,20 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
             visit.procedures = _procedures(visit, codes, vrng)
             if slot.case >= 0:
                 by_case[slot.case] += visit.procedures
+        elif visit.status != PLANNED:  # lost: its work is not on it, but keeps the ProcNums it had while booked
+            visit.lost_procedures = _procedures(visit, codes, vrng)
+    if booking:  # the book holds every visit of the story, made by the as-of date or not (see diary.Book.room)
+        return [v for v in made if v is not None], [], []
     cut = window.midnight
     for index, visit in enumerate(made):  # not made yet on the as-of date: booked later, it is not on file
         if visit is not None and visit.booked >= cut:
             made[index] = None
     by_case = [[p for p in procs if made_on(p, made)] for procs in by_case]
     result = [v for v in made if v is not None]
-    if booking:
-        return result, [], []
     _attach_planned(plan, made, cases)
     unscheduled += _unaccepted(ctx, plan, made, cases, by_case)
     unscheduled += _first_exam_chart(ctx, patient, result, rng)
-    unscheduled += _deleted(unscheduled, stream(ctx.seed, "deleted", person.pat_num))
+    unscheduled += _deleted(unscheduled, ctx.seed, person.pat_num)
     _number_procedures(ctx, result, unscheduled)
     result.sort(key=lambda v: v.start)
     completed = [v for v in result if v.status == COMPLETE]
@@ -218,12 +226,16 @@ def _appointment_numbers(ctx: Context, slots: list[visits.Slot]) -> list[int]:
     """AptNums in the order the appointments were made, so that those a later as-of date adds (all made after
     the earlier one) come after every one made before it."""
     numbers = ctx.ids.reserve("appointment", len(slots))
-    order = sorted(range(len(slots)), key=lambda i: (slots[i].booked, slots[i].target, KIND_ORDER[slots[i].kind],
-                                                      slots[i].outcome == "planned", slots[i].step, i))
     result = [0] * len(slots)
-    for rank, index in enumerate(order):
+    for rank, index in enumerate(_booking_order(slots)):
         result[index] = numbers[rank]
     return result
+
+
+def _booking_order(slots: list[visits.Slot]) -> list[int]:
+    """Slot indices in the order the appointments were made (ties: the day asked for, then the kind)."""
+    return sorted(range(len(slots)), key=lambda i: (slots[i].booked, slots[i].target, KIND_ORDER[slots[i].kind],
+                                                   slots[i].outcome == "planned", slots[i].step, i))
 
 
 def made_on(procedure: Procedure, made: list) -> bool:
@@ -234,12 +246,14 @@ def made_on(procedure: Procedure, made: list) -> bool:
 def _number_procedures(ctx: Context, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
     """ProcNums in the order the procedures were entered, so those a later as-of date adds come after the rest:
     a visit's when it was booked, charted work when it was charted."""
-    entries = [(v.booked, v.apt_num, k, p) for v in visits_ if v.status != PLANNED for k, p in enumerate(v.procedures)]
-    entries += [(p.entered, 0, k, p) for k, p in enumerate(unscheduled)]
-    entries.sort(key=lambda e: e[:3])
+    entries = [((v.booked, v.apt_num, k, ""), p) for v in visits_ if v.status != PLANNED
+               for k, p in enumerate(v.procedures or v.lost_procedures)]
+    # charted work: by when and what; the sort keeps the order of equal ones (work charted together)
+    entries += [((p.entered, 0, 0, p.code.code), p) for p in unscheduled]
+    entries.sort(key=lambda e: e[0])
     numbers = ctx.ids.reserve("procedurelog", len(entries))
-    for number, entry in zip(numbers, entries):
-        entry[3].proc_num = number
+    for number, (_, procedure) in zip(numbers, entries):
+        procedure.proc_num = number
 
 
 def _case_stream(ctx: Context, pat_num: int, exam: visits.Slot):
@@ -294,13 +308,15 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     window = ctx.window
     minutes = _minutes(slot.kind, child, codes)
     status = STATUS_OF[slot.outcome]
+    scheduler.order = (slot.booked.toordinal(), apt_num)
     if status == PLANNED:
         # Not on the schedule. OpenDental dates a planned appointment at midnight of the day it is made (the
         # exam's) and puts it in the patient's primary provider's column.
         made_at = exam.start + timedelta(minutes=5 * len(exam.pattern))
         type_num = _visit_type("treatment", child, minutes, codes, rng)
         return Visit(apt_num, "treatment", PLANNED, calendar.at(exam.day, 0), scheduler.patient.pri_prov, None,
-                     type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist)
+                     type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist,
+                     planned_codes=codes)
     # The days searched do not depend on the as-of date (only from the day asked for onwards, never earlier), so
     # a later as-of date books every visit already made on the same day; one that lands on or after the as-of
     # date is still ahead then, whatever its outcome will be.
@@ -348,7 +364,7 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         status = SCHEDULED
     visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
                   booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout,
-                  dentist=dentist)
+                  dentist=dentist, order=scheduler.order)
     if slot.planned >= 0 and made[slot.planned] is not None:
         visit.next_apt = made[slot.planned].apt_num
     if slot.rebooks >= 0 and made[slot.rebooks] is not None:
@@ -477,11 +493,12 @@ def _first_exam_chart(ctx: Context, patient: Patient, result: list[Visit], rng) 
                       entered) for code, status in charted]
 
 
-def _deleted(unscheduled: list[Procedure], rng) -> list[Procedure]:
+def _deleted(unscheduled: list[Procedure], seed: int, pat_num: int) -> list[Procedure]:
     """A planned procedure entered twice by mistake, the copy deleted the same day."""
     planned = [p for p in unscheduled if p.status == TREATMENT_PLANNED]
     return [Procedure(0, p.code, DELETED, p.day, p.fee, p.prov_num, 0,
-                      p.entered + timedelta(minutes=2)) for p in planned if rng.random() < DELETED_RATE]
+                      p.entered + timedelta(minutes=2)) for p in planned
+            if stream(seed, "deleted", pat_num, p.entered.isoformat(), p.code.code).random() < DELETED_RATE]
 
 
 def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
@@ -514,7 +531,7 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
             Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed,
             Op=0 if on_list or visit.status == PLANNED else _operatory(ctx, visit), ProvNum=visit.prov_num,
             ProvHyg=visit.prov_hyg, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
-            ProcDescript=", ".join(p.code.abbr for p in visit.procedures), ClinicNum=0,
+            ProcDescript=_description(visit), ClinicNum=0,
             IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived, DateTimeSeated=seated,
             DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num, NextAptNum=visit.next_apt,
             SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked,
@@ -526,10 +543,20 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
         _emit_procedure(ctx, patient, proc, child, done_at=None)
 
 
+def _description(visit: Visit) -> str:
+    """appointment.ProcDescript: the procedures on it; a planned appointment's are its case's, known when it is
+    made at the exam (not only those booked so far)."""
+    if visit.status == PLANNED and visit.planned_codes:
+        return ", ".join(treatment.code(c).abbr for c in visit.planned_codes)
+    return ", ".join(p.code.abbr for p in visit.procedures)
+
+
 def chair_requests(visits_: list[Visit]) -> list[Request]:
-    """The visits that hold a chair in the book (kept, booked or broken ones), for generators/diary.py."""
+    """The visits that hold a chair in the book, for generators/diary.py: every one on the schedule (all but planned
+    appointments), whatever became of it: the chair was kept for it from the day it was booked, and whether a visit
+    holds one must not change when a later as-of date learns how it ended."""
     return [Request(v.apt_num, v.day, v.prov_hyg or v.prov_num, 5 * len(v.pattern), v.start.hour * 60 + v.start.minute,
-                    v.booked, v.prov_num) for v in visits_ if v.status in (COMPLETE, SCHEDULED, BROKEN)]
+                    v.booked, v.prov_num, v.order) for v in visits_ if v.status != PLANNED]
 
 
 def _operatory(ctx: Context, visit: Visit) -> int:

@@ -33,6 +33,7 @@ class Request:
     asked: int  # start asked for, minutes after midnight
     booked: datetime  # when it was booked: earlier bookings choose first
     column: int = 0  # the visit's ProvNum when not the owner (a hygiene visit in the dentist's column)
+    order: tuple = ()  # (day it was asked for, AptNum): which holds it sees (see Book.room)
 
 
 class Book:
@@ -43,7 +44,8 @@ class Book:
         self._chairs = chairs
         first, last = opening
         self._open, self._close = first, last + 40  # last + 40: where start_time's latest visits end
-        self._load: dict[tuple[date, int], int] = {}  # minutes held per (day, provider)
+        # per (day, provider): (order, minutes) of each visit held there; a visit sees only those booked before it
+        self._load: dict[tuple[date, int], list[tuple[tuple, int]]] = {}
         # Held for every visit of the run, so kept as one int each: day ordinal * 2 + seen by the surgeon, and
         # (day ordinal * 2**16 + chair) * 2**11 + start minute.
         self._days: dict[int, int] = {}  # apt_num -> day and surgeon
@@ -54,18 +56,22 @@ class Book:
 
     # ---- while booking
 
-    def room(self, day: date, owner: int, minutes: int) -> bool:
-        """Whether the provider's chairs have room that day for a visit of this length."""
+    def room(self, day: date, owner: int, minutes: int, order: tuple) -> bool:
+        """Whether the provider's chairs had room that day for a visit of this length when it was booked: only
+        visits booked before it (by `order`) count, whichever chunk booked them first. So a visit booked later
+        (such as one a later as-of date adds) never takes the day of one booked earlier."""
         chairs = self._chairs.get(owner)
         if not chairs:
             return True  # no chair of their own: nothing to fill
-        held = self._load.get((day, owner), 0)
-        return held + _lines(minutes) <= len(chairs) * (self._close - self._open)
+        return self._held(day, owner, order) + _lines(minutes) <= len(chairs) * (self._close - self._open)
 
-    def held(self, day: date, owner: int) -> int:
-        """Minutes the provider's chairs hold that day, per chair."""
+    def held(self, day: date, owner: int, order: tuple) -> int:
+        """Minutes the provider's chairs held that day, per chair, for a visit booked at `order`."""
         chairs = self._chairs.get(owner)
-        return self._load.get((day, owner), 0) // len(chairs) if chairs else 0
+        return self._held(day, owner, order) // len(chairs) if chairs else 0
+
+    def _held(self, day: date, owner: int, order: tuple) -> int:
+        return sum(minutes for held, minutes in self._load.get((day, owner), ()) if held < order)
 
     def booked(self, apt_num: int, day: date, surgical: bool) -> None:
         self._days[apt_num] = day.toordinal() * 2 + surgical
@@ -73,8 +79,7 @@ class Book:
     def hold(self, request: Request) -> None:
         """A visit that keeps its chair (kept, booked or broken): its minutes are taken from the day."""
         if self._chairs.get(request.owner):
-            key = (request.day, request.owner)
-            self._load[key] = self._load.get(key, 0) + _lines(request.minutes)
+            self._load.setdefault((request.day, request.owner), []).append((request.order, _lines(request.minutes)))
             self._requests.append(request)
 
     def close(self) -> None:
@@ -88,8 +93,9 @@ class Book:
         self.live = False
 
     def _lay_out(self, day: date, owner: int, chairs: list[int], requests: list[Request]) -> None:
-        """Each visit, in booking order, in the free gap nearest the time asked for; if one finds no gap, the day
-        packed instead: visits by the time asked for, back to back from opening, in the chair that frees first."""
+        """Each visit, in booking order, in the free gap nearest the time asked for; one that finds no gap goes
+        after the last visit of the chair that frees first (the day runs late). A visit booked later never moves
+        one booked earlier."""
         busy: dict[int, list[tuple[int, int]]] = {chair: [] for chair in chairs}  # sorted (start, end) per chair
         placed: dict[int, tuple[int, int]] = {}
         for request in sorted(requests, key=lambda r: (r.booked, r.apt_num)):
@@ -99,8 +105,9 @@ class Book:
                 if start is not None and (best is None or (abs(start - request.asked), order) < best[:2]):
                     best = (abs(start - request.asked), order, start, chair)
             if best is None:
-                placed = self._packed(chairs, requests)
-                break
+                chair = min(chairs, key=lambda c: max((end for _, end in busy[c]), default=self._open))
+                start = _lines(max((end for _, end in busy[chair]), default=self._open))
+                best = (0, 0, start, chair)
             busy[best[3]].append((best[2], best[2] + request.minutes))
             busy[best[3]].sort()
             placed[request.apt_num] = (best[3], best[2])
@@ -111,15 +118,6 @@ class Book:
             end = placed[request.apt_num][1] + request.minutes
             for prov in {owner, request.column or owner}:
                 self._ends[(day, prov)] = max(self._ends.get((day, prov), 0), end)
-
-    def _packed(self, chairs: list[int], requests: list[Request]) -> dict[int, tuple[int, int]]:
-        free_at = {chair: self._open for chair in chairs}
-        placed = {}
-        for request in sorted(requests, key=lambda r: (r.asked, r.booked, r.apt_num)):
-            chair = min(chairs, key=free_at.__getitem__)  # the first in order of the chairs that free first
-            placed[request.apt_num] = (chair, free_at[chair])
-            free_at[chair] += _lines(request.minutes)
-        return placed
 
     # ---- while writing the rows
 

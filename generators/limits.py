@@ -22,7 +22,10 @@ def problems(config: GeneratorConfig) -> list[str]:
     patients, appointments, procedures = config.num_patients, config.num_appointments, config.num_procedures
     start, as_of = config.start_date, config.as_of
     found = []
-    window = Window(start, as_of)
+    window = Window(start, as_of, config.paced_by)
+    if config.paced_by and as_of > window.horizon:
+        found.append(f"as-of {as_of} is past {window.horizon}, the latest date a practice first generated for "
+                     f"{config.paced_by} reaches; use an as-of date up to {window.horizon} or a later --paced-by")
     if window.booking_horizon > LAST_DATE:
         latest = LAST_DATE - (window.booking_horizon - as_of)
         found.append(f"as-of {as_of} books appointments up to {window.booking_horizon}, past {LAST_DATE} (the "

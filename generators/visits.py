@@ -89,24 +89,27 @@ def interval(life: Life, rng) -> int:
     return HYGIENE_INTERVAL + rng.randint(-INTERVAL_JITTER, INTERVAL_JITTER)
 
 
-def plan(life: Life, as_of: date, rng, emergencies_rng=None, bounded_to: date | None = None) -> Plan:
+def plan(life: Life, as_of: date, rng, emergencies_rng=None, bounded_to: date | None = None,
+         findings_rng=None) -> Plan:
     """Every appointment of the patient from life.start until HORIZON_DAYS after the as-of date.
 
     The recall rhythm draws from `rng` and the emergencies from a stream of their own, each in the order the
     story is lived, so a later as-of date only continues both: everything before the earlier date is drawn the
-    same. `bounded_to`: the date the patient's rows are bounded up to (census.py), which caps the emergencies."""
+    same. `bounded_to`: the date the patient's rows are bounded up to (census.py), which caps the emergencies.
+    `findings_rng(exam slot)`: the stream of what one exam finds and books, so that treatment an exam leads to after
+    the as-of date does not move the next recall visit booked before it."""
     result = Plan()
     if life.profile == "none":
         return result
     horizon = as_of + timedelta(days=HORIZON_DAYS)
     end = min(life.stop or horizon, horizon)
     if life.profile == "regular":
-        _recall_rhythm(result, life, as_of, end, rng)
+        _recall_rhythm(result, life, as_of, end, rng, findings_rng or (lambda slot: rng))
     _emergencies(result, life, as_of, end, emergencies_rng or rng, bounded_to or as_of)
     return result  # in the order made, which slots' indices (case, planned, rebooks) refer to
 
 
-def _recall_rhythm(result: Plan, life: Life, as_of: date, end: date, rng) -> None:
+def _recall_rhythm(result: Plan, life: Life, as_of: date, end: date, rng, findings_rng) -> None:
     kind = "new" if life.new else "hygiene"
     due = life.start
     booked = life.start - timedelta(days=rng.randint(7, 28))
@@ -118,7 +121,7 @@ def _recall_rhythm(result: Plan, life: Life, as_of: date, end: date, rng) -> Non
         slot = result.slots[kept]
         if slot.outcome == "ahead":
             return
-        _exam_findings(result, kept, life, as_of, rng)
+        _exam_findings(result, kept, life, as_of, findings_rng(slot))
         kind = "hygiene"
         next_due = slot.target + timedelta(days=interval(life, rng))
         if rng.random() < BOOKED_AT_CHECKOUT:
@@ -196,7 +199,7 @@ def _emergencies(result: Plan, life: Life, as_of: date, end: date, rng, bounded_
 
     day = life.start if life.profile == "sporadic" else life.start + gap()
     left = max_emergencies(life, bounded_to)
-    while day <= min(end, as_of - ONE_DAY) and left:
+    while day - ONE_DAY < as_of and day <= end and left:  # booked the day before: by the as-of date
         left -= 1
         slot = _book(result, "emergency", day, day - ONE_DAY, as_of, rng)
         if slot is not None and result.slots[slot].outcome == "kept" and rng.random() < EMERGENCY_FOLLOW_UP:

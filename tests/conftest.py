@@ -74,11 +74,12 @@ class Run:
 
 
 def with_defaults(args, db: str | None = None) -> list[str]:
-    """args plus --db-host 127.0.0.1, --as-of AS_OF and --db-name db, unless args already set them."""
+    """args plus --db-host 127.0.0.1, --as-of AS_OF (not for --advance-to) and --db-name db, unless args already
+    set them."""
     argv = [str(a) for a in args]
     if "--db-host" not in argv:
         argv += ["--db-host", HOST]
-    if "--as-of" not in argv:
+    if "--as-of" not in argv and "--advance-to" not in argv:  # an advance takes its date from --advance-to
         argv += ["--as-of", AS_OF]
     if db is not None and "--db-name" not in argv:
         argv += ["--db-name", db]
