@@ -306,7 +306,7 @@ def _task(ctx: Context, patient: Patient, created: datetime, key: tuple, descrip
     if finished:
         status, edited, viewed = 2, finished, None
     elif done is not None:  # to be done after the as-of date: nobody has opened it yet
-        status, edited, viewed = 0, max(created + OPEN_EDIT, *notes), None
+        status, edited, viewed = 0, max((created + OPEN_EDIT, *notes)), None
     else:
         status, edited = open_status, created + OPEN_EDIT
         viewed = edited if status == 1 else None
