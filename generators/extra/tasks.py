@@ -1,7 +1,7 @@
 """What happens to each patient task: its history, notes, subscription and unread mark (Supporting phase).
 
-For every task of a patient's Story (written by supporting.py), all between the task's creation and its last edit
-(task.SecDateTEdit), so that the task row stays the latest state:
+For every task of a patient's Story (written by supporting.py, which also decides when its notes are added, so that
+the task's last edit, task.SecDateTEdit, is its latest change), all between the task's creation and its last edit:
 
 * tasknote: up to two notes, at distinct minutes (no tie on the latest DateTimeNote, contract G-08.5).
 * taskhist: OpenDental keeps the task as it was before each change: one row per note (IsNoteChange) and one for
@@ -12,6 +12,11 @@ For every task of a patient's Story (written by supporting.py), all between the 
 * taskunread: at most one per task, since int_task_management joins the unread rows of a task too: a task nobody
   has opened yet (TaskStatus 0) is unread for that colleague.
 
+Prefix-stable: each note and change draws from a stream of its own task (keyed by its visit, not by its id), the
+rows a later as-of date adds (notes, a task done since) are made later and take later ids, and every task that can
+be unread holds an unread id whether or not it is unread on the as-of date (a task done since loses the row, no
+other row moves).
+
 Tasks created before 2023 get none of these: the staging models drop those tasks, so the rows would point nowhere.
 The practice's task lists are office.py's (tasklist); patient tasks are on none of them (TaskListNum 0).
 
@@ -20,18 +25,14 @@ The task row itself is supporting.py's; its history rows repeat its values (supp
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contract.rules import FLOOR
-from generators import calendar, supporting
+from generators import supporting
 from generators.extra.office import office_manager
-from generators.rng import stream, weighted
+from generators.rng import stream
 
-MAX_NOTES = 2
-NOTES_DONE = {0: 0.35, 1: 0.45, 2: 0.20}  # notes on a task that was finished
-NOTES_OPEN = {0: 0.6, 1: 0.4}  # on one still open (its last edit is minutes after creation)
 SUBSCRIPTION_RATE = 0.3
-OFFICE_MINUTES = 570  # 8:00 to 17:30, when notes are written on tasks that stay open for days
 # Notes by the task's subject (a word of its description), and for anything else.
 NOTES = {
     "will pay": ("Payment received as promised.", "Reminder call made the day before."),
@@ -58,9 +59,9 @@ CLINICAL_SUBJECTS = ("lab case", "radiographs", "night guard", "post-op", "crown
 
 
 def bounds(household) -> dict[str, int]:
-    tasks = len(household.members)  # supporting.py writes at most one task per patient (idplan's task bound)
-    return {"taskhist": tasks * (MAX_NOTES + 1), "tasknote": tasks * MAX_NOTES, "tasksubscription": tasks,
-            "taskunread": tasks}
+    tasks = supporting.bounds(household)["task"]
+    return {"taskhist": tasks * (supporting.MAX_NOTES + 1), "tasknote": tasks * supporting.MAX_NOTES,
+            "tasksubscription": tasks, "taskunread": tasks}
 
 
 def _subject(descript: str) -> str:
@@ -87,71 +88,59 @@ def _follower(ctx, story, subject: str, author: int) -> int:
     return others[0] if others else 0
 
 
-def _moments(rng, start: datetime, end: datetime, count: int) -> list[datetime]:
-    """Up to `count` distinct whole minutes strictly between start and end, in time order: in office hours (8:00 to
-    17:30) on the days between when there are such minutes, else any."""
-    span = int((end - start).total_seconds() // 60)
-    if count == 0 or span < 2:
-        return []
-    candidates = {start + timedelta(minutes=m) for m in range(1, span)} if span <= OFFICE_MINUTES else set()
-    day = start.date()
-    while day <= end.date() and span > OFFICE_MINUTES:
-        for _ in range(3):
-            moment = calendar.at(day, 8 * 60 + rng.randrange(OFFICE_MINUTES))
-            if start < moment < end:
-                candidates.add(moment)
-        day += timedelta(days=1)
-    if not candidates:
-        candidates = {start + timedelta(minutes=m) for m in range(1, span)}
-    return sorted(rng.sample(sorted(candidates), min(count, len(candidates))))
-
-
 def emit_household(ctx, household, stories) -> None:
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
-        if story.tasks:
-            for task in story.tasks:
-                if task.created.date() >= FLOOR:
-                    _task_children(ctx, story, task, task.row)
+        tasks = [t for t in story.tasks if t.created.date() >= FLOOR]
+        changes, followers = [], []
+        for task in tasks:  # in the order of their ids: the order they were made
+            follower = _follower(ctx, story, _subject(task.row["Descript"]), task.author)
+            followers.append(follower)
+            changes += _changes(ctx, task, follower)
+        # a patient's notes and history rows take ids in the order they were made, across tasks
+        changes.sort(key=lambda c: (c[0], c[1].task_num))
+        previous = {task.task_num: task.created for task in tasks}
+        for moment, task, user, note in changes:
+            row = task.row
+            if note is not None:
+                ctx.sinks["tasknote"].add(TaskNoteNum=ctx.ids.next("tasknote"), TaskNum=task.task_num, UserNum=user,
+                                          DateTimeNote=moment, Note=note)
+            ctx.sinks["taskhist"].add(
+                TaskHistNum=ctx.ids.next("taskhist"), UserNumHist=user, DateTStamp=moment,
+                IsNoteChange=note is not None, TaskNum=task.task_num, TaskListNum=row["TaskListNum"],
+                DateTask=row["DateTask"], KeyNum=row["KeyNum"], Descript=row["Descript"], TaskStatus=0,
+                IsRepeating=False, DateType=False, FromNum=row["FromNum"], ObjectType=row["ObjectType"],
+                DateTimeEntry=row["DateTimeEntry"], UserNum=row["UserNum"], DateTimeFinished=None,
+                PriorityDefNum=row["PriorityDefNum"], ReminderGroupId="", ReminderType=0, ReminderFrequency=0,
+                DateTimeOriginal=row["DateTimeOriginal"], SecDateTEdit=previous[task.task_num], DescriptOverride="",
+                IsReadOnly=False, Category=0,
+            )
+            previous[task.task_num] = moment
+        for task, follower in zip(tasks, followers):
+            if follower and stream(ctx.seed, "task subscription", *task.key).random() < SUBSCRIPTION_RATE:
+                ctx.sinks["tasksubscription"].add(TaskSubscriptionNum=ctx.ids.next("tasksubscription"),
+                                                  UserNum=follower, TaskListNum=0, TaskNum=task.task_num)
+        for task, follower in zip(tasks, followers):
+            if follower:
+                unread = ctx.ids.next("taskunread")  # held while the task is done, so no later mark moves
+                if task.status == 0:
+                    ctx.sinks["taskunread"].add(TaskUnreadNum=unread, TaskNum=task.task_num, UserNum=follower)
 
 
-def _task_children(ctx, story, task: supporting.Task, row: dict) -> None:
-    rng = stream(ctx.seed, "task-children", task.task_num)
-    subject = _subject(row["Descript"])
-    notes = weighted(rng, NOTES_DONE if task.finished else NOTES_OPEN)
+def _changes(ctx, task: supporting.Task, follower: int) -> list[tuple[datetime, supporting.Task, int, str | None]]:
+    """(moment, task, user, note text or None for the status change) of one task, each drawn from its own stream;
+    the status change (done, or viewed) is the task's last edit."""
+    subject = _subject(task.row["Descript"])
     colleagues = _colleagues(ctx, task.author)
-    follower = _follower(ctx, story, subject, task.author)
-
-    # (moment, user, note text or None for the status change), in time order at distinct minutes; the status
-    # change (done, or viewed) is the task's last edit
-    events: list[tuple[datetime, int, str | None]] = []
-    for moment in _moments(rng, task.created, task.edited, notes):
+    changes = []
+    for index, moment in enumerate(task.notes):
+        rng = stream(ctx.seed, "task note", *task.key, index)
         user = task.author if rng.random() < 0.6 or not colleagues else rng.choice(colleagues)
-        events.append((moment, user, rng.choice(NOTES.get(subject, GENERAL_NOTES))))
+        changes.append((moment, task, user, rng.choice(NOTES.get(subject, GENERAL_NOTES))))
     if task.finished:
-        events.append((task.edited, task.author if rng.random() < 0.8 or not colleagues else rng.choice(colleagues),
-                       None))
-    elif task.status == 1:  # viewed by the colleague following it
-        events.append((task.edited, follower or task.author, None))
-
-    previous = task.created
-    for moment, user, note in events:
-        if note is not None:
-            ctx.sinks["tasknote"].add(TaskNoteNum=ctx.ids.next("tasknote"), TaskNum=task.task_num, UserNum=user,
-                                      DateTimeNote=moment, Note=note)
-        ctx.sinks["taskhist"].add(
-            TaskHistNum=ctx.ids.next("taskhist"), UserNumHist=user, DateTStamp=moment, IsNoteChange=note is not None,
-            TaskNum=task.task_num, TaskListNum=row["TaskListNum"], DateTask=row["DateTask"], KeyNum=row["KeyNum"],
-            Descript=row["Descript"], TaskStatus=0, IsRepeating=False, DateType=False, FromNum=row["FromNum"],
-            ObjectType=row["ObjectType"], DateTimeEntry=row["DateTimeEntry"], UserNum=row["UserNum"],
-            DateTimeFinished=None, PriorityDefNum=row["PriorityDefNum"], ReminderGroupId="", ReminderType=0,
-            ReminderFrequency=0, DateTimeOriginal=row["DateTimeOriginal"], SecDateTEdit=previous, DescriptOverride="",
-            IsReadOnly=False, Category=0,
-        )
-        previous = moment
-
-    if follower and rng.random() < SUBSCRIPTION_RATE:
-        ctx.sinks["tasksubscription"].add(TaskSubscriptionNum=ctx.ids.next("tasksubscription"), UserNum=follower,
-                                          TaskListNum=0, TaskNum=task.task_num)
-    if follower and task.status == 0:
-        ctx.sinks["taskunread"].add(TaskUnreadNum=ctx.ids.next("taskunread"), TaskNum=task.task_num, UserNum=follower)
+        rng = stream(ctx.seed, "task done", *task.key)
+        changes.append((task.finished, task, task.author if rng.random() < 0.8 or not colleagues
+                        else rng.choice(colleagues), None))
+    elif task.viewed:  # viewed by the colleague following it
+        changes.append((task.viewed, task, follower or task.author, None))
+    return changes
