@@ -272,22 +272,29 @@ def _field_value(kind: str, arg, chart: Chart, procedures) -> str:
 # ---------------------------------------------------------------- tooth chart
 
 
+def removed_wisdom_teeth(seed: int, pat_num: int) -> tuple[str, ...]:
+    """The wisdom teeth a patient had removed before coming here (charted if an adult has a comprehensive exam):
+    a trait of the patient, the same at every as-of date."""
+    rng = stream(seed, "toothinitial", pat_num)
+    draw = rng.random()
+    if draw < 0.5:
+        return WISDOM_TEETH
+    if draw < 0.65:
+        return tuple(sorted(rng.sample(WISDOM_TEETH, rng.randint(1, 3)), key=int))
+    return ()
+
+
 def _emit_teeth(ctx, story, completed: list[Visit]) -> None:
-    """Wisdom teeth an adult had removed before coming here, charted at a comprehensive exam."""
+    """Wisdom teeth an adult had removed before coming here, charted at a comprehensive exam. A patient with an
+    impaction on record keeps their chart as it was (D-toothinitial-01): when a later as-of date adds one, the
+    chart goes (treatment.py does not know it)."""
     patient = story.patient
     exam = next((v for v in completed if any(p.code.code == COMPREHENSIVE_EXAM for p in v.procedures)), None)
     if exam is None or patient.person.age_group == "child" or any(
             p.code.code in IMPACTION_CODES for p in story.procedures):
         return
-    rng = stream(ctx.seed, "toothinitial", patient.pat_num)
-    draw = rng.random()
-    if draw < 0.5:
-        missing = WISDOM_TEETH
-    elif draw < 0.65:
-        missing = tuple(sorted(rng.sample(WISDOM_TEETH, rng.randint(1, 3)), key=int))
-    else:
-        return
-    charted = exam.start + timedelta(minutes=rng.randint(20, 50))
+    missing = removed_wisdom_teeth(ctx.seed, patient.pat_num)
+    charted = exam.start + timedelta(minutes=stream(ctx.seed, "toothinitial", exam.apt_num).randint(20, 50))
     for tooth in missing:
         ctx.sinks["toothinitial"].add(
             ToothInitialNum=ctx.ids.next("toothinitial"), PatNum=patient.pat_num, ToothNum=tooth,
