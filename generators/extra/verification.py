@@ -67,7 +67,7 @@ def _checks(ctx, story, coverage, staff) -> dict[int, list[Verification]]:
     """The checks of one patient plan, by type, oldest first.
 
     Each visit's check draws from the visit's own stream and is decided in the order the checks happen, from
-    the ones before it: a later as-of date only adds checks after the earlier one's."""
+    the ones before it: a later as-of date only adds checks after every check of an earlier one."""
     cut = ctx.window.midnight
     due = []
     for visit in story.visits:
