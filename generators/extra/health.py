@@ -10,7 +10,7 @@ Everything hangs on the patient's completed visits from 2023 on (the staging flo
 * Prescriptions (rxpat) are written at the end of completed visits, by the dentist or surgeon, for the work
   done that day (ProcNum): pain relief after surgery and extractions (now and then a short opioid course, for
   severe pain), antibiotics for infections and implants, rinses after periodontal therapy, and premedication for
-  the next visit of patients with a prosthetic joint or heart valve.
+  the next visit of patients with a prosthetic joint or heart valve (when they leave with it booked).
   They respect the history: no penicillin for penicillin-allergic patients, no NSAIDs for patients who are
   allergic, anticoagulated, pregnant or in kidney failure, no opioids for minors, the pregnant or the codeine
   allergic.
@@ -28,7 +28,7 @@ from functools import cache
 
 from contract.rules import FLOOR
 from generators import calendar
-from generators.clinical import COMPLETE, Visit
+from generators.clinical import COMPLETE, PLANNED, Visit
 from generators.extra import charting as ref
 from generators.rng import stream, weighted
 
@@ -88,30 +88,41 @@ class Chart:
 
 
 def emit_household(ctx, household, stories) -> None:
-    rng = stream(ctx.seed, "health", household.index)  # one stream for the family, members in order
-    family_pharmacy = weighted(rng, ref.PHARMACY_WEIGHTS)
+    family_pharmacy = weighted(stream(ctx.seed, "pharmacy", household.index), ref.PHARMACY_WEIGHTS)
     floor = max(ctx.window.start, FLOOR)
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
         completed = [v for v in story.visits if v.status == COMPLETE and v.day >= floor]
         if completed:
-            _emit_patient(ctx, story, completed, family_pharmacy, rng)
+            _emit_patient(ctx, story, completed, family_pharmacy)
 
 
-def _emit_patient(ctx, story, completed: list[Visit], family_pharmacy: int, rng) -> None:
+def _emit_patient(ctx, story, completed: list[Visit], family_pharmacy: int) -> None:
+    # Each draw comes from the stream of what it concerns (the patient's history, a visit's forms and
+    # prescriptions): visits a later as-of date completes draw from their own, and nothing earlier moves.
     patient = story.patient
+    rng = stream(ctx.seed, "health", patient.pat_num)
     first = completed[0]
     new = patient.person.new_patient and first.kind == "new"  # the patient's very first visit
     taken = first.start + timedelta(minutes=rng.randint(-20, -5) if new else rng.randint(5, 20))
     chart = _draw_chart(rng, patient, taken, ctx.window)
     _emit_history(ctx, patient, chart, rng)
-    _emit_sheets(ctx, story, chart, completed, new, rng)
-    _emit_teeth(ctx, story, completed, rng)
     own = rng.random() < OWN_PHARMACY_RATE
     pharmacy = weighted(rng, ref.PHARMACY_WEIGHTS) if own else family_pharmacy
-    last_visit = story.visits[-1].start  # visits are in date order
+    _emit_sheets(ctx, story, chart, completed, new)
+    _emit_teeth(ctx, story, completed)
+    premed = _needs_premed(chart)
     for visit in completed:
-        _emit_prescriptions(ctx, patient, chart, visit, visit.start < last_visit, pharmacy, rng)
+        later = premed and _next_booked(story.visits, visit)
+        _emit_prescriptions(ctx, patient, chart, visit, later, pharmacy)
+
+
+def _next_booked(visits: list[Visit], visit: Visit) -> bool:
+    """Whether the patient left the visit with a later one on the schedule (booked by the end of its day): what
+    the premedication before the next visit is written for. Known on the day, so no later as-of date changes it."""
+    day_end = calendar.at(visit.day + timedelta(days=1), 0)
+    return any(v.start > visit.start and v.status != PLANNED and v.booked is not None and v.booked < day_end
+               for v in visits)
 
 
 # ---------------------------------------------------------------- medical history
@@ -190,12 +201,14 @@ def _emit_history(ctx, patient, chart: Chart, rng) -> None:
 # ---------------------------------------------------------------- forms
 
 
-def _emit_sheets(ctx, story, chart: Chart, completed: list[Visit], new: bool, rng) -> None:
+def _emit_sheets(ctx, story, chart: Chart, completed: list[Visit], new: bool) -> None:
     patient = story.patient
     if new:
+        rng = stream(ctx.seed, "sheet", "history", patient.pat_num)
         _sheet(ctx, patient, chart, ref.SHEET_DEF[ref.MEDICAL_HISTORY_FORM], chart.taken, rng)
     for visit in completed:
         codes = {p.code.code for p in visit.procedures}
+        rng = stream(ctx.seed, "sheet", visit.apt_num)
         for form in ref.CONSENTS:
             if codes & form.codes:
                 signed = visit.start + timedelta(minutes=rng.randint(0, 8))
@@ -259,21 +272,29 @@ def _field_value(kind: str, arg, chart: Chart, procedures) -> str:
 # ---------------------------------------------------------------- tooth chart
 
 
-def _emit_teeth(ctx, story, completed: list[Visit], rng) -> None:
-    """Wisdom teeth an adult had removed before coming here, charted at a comprehensive exam."""
+def removed_wisdom_teeth(seed: int, pat_num: int) -> tuple[str, ...]:
+    """The wisdom teeth a patient had removed before coming here (charted if an adult has a comprehensive exam):
+    a trait of the patient, the same at every as-of date."""
+    rng = stream(seed, "toothinitial", pat_num)
+    draw = rng.random()
+    if draw < 0.5:
+        return WISDOM_TEETH
+    if draw < 0.65:
+        return tuple(sorted(rng.sample(WISDOM_TEETH, rng.randint(1, 3)), key=int))
+    return ()
+
+
+def _emit_teeth(ctx, story, completed: list[Visit]) -> None:
+    """Wisdom teeth an adult had removed before coming here, charted at a comprehensive exam. A patient with an
+    impaction on record keeps their chart as it was (D-toothinitial-01): when a later as-of date adds one, the
+    chart goes (treatment.py does not know it)."""
     patient = story.patient
     exam = next((v for v in completed if any(p.code.code == COMPREHENSIVE_EXAM for p in v.procedures)), None)
     if exam is None or patient.person.age_group == "child" or any(
             p.code.code in IMPACTION_CODES for p in story.procedures):
         return
-    draw = rng.random()
-    if draw < 0.5:
-        missing = WISDOM_TEETH
-    elif draw < 0.65:
-        missing = tuple(sorted(rng.sample(WISDOM_TEETH, rng.randint(1, 3)), key=int))
-    else:
-        return
-    charted = exam.start + timedelta(minutes=rng.randint(20, 50))
+    missing = removed_wisdom_teeth(ctx.seed, patient.pat_num)
+    charted = exam.start + timedelta(minutes=stream(ctx.seed, "toothinitial", exam.apt_num).randint(20, 50))
     for tooth in missing:
         ctx.sinks["toothinitial"].add(
             ToothInitialNum=ctx.ids.next("toothinitial"), PatNum=patient.pat_num, ToothNum=tooth,
@@ -284,7 +305,8 @@ def _emit_teeth(ctx, story, completed: list[Visit], rng) -> None:
 # ---------------------------------------------------------------- prescriptions
 
 
-def _emit_prescriptions(ctx, patient, chart: Chart, visit: Visit, later: bool, pharmacy: int, rng) -> None:
+def _emit_prescriptions(ctx, patient, chart: Chart, visit: Visit, later: bool, pharmacy: int) -> None:
+    rng = stream(ctx.seed, "rxpat", visit.apt_num)
     written = _prescriptions(patient, chart, visit, later, rng)
     if not written:
         return
@@ -301,7 +323,7 @@ def _emit_prescriptions(ctx, patient, chart: Chart, visit: Visit, later: bool, p
         ctx.sinks["rxpat"].add(
             RxNum=ctx.ids.next("rxpat"), PatNum=patient.pat_num, RxDate=visit.day, Drug=t.drug, Sig=t.sig,
             Disp=t.disp, Refills=t.refills, ProvNum=prescriber, Notes=note, PharmacyNum=pharmacy,
-            IsControlled=t.controlled, DateTStamp=min(max(done, visit.start), ctx.window.end_of_data),
+            IsControlled=t.controlled, DateTStamp=max(done, visit.start),
             SendStatus=status, RxCui=ref.MEDICATION[t.medication].rxcui, ErxGuid=guid,
             ErxPharmacyInfo=store if guid else "", IsProcRequired=t.controlled, ProcNum=proc.proc_num,
             PatientInstruction=t.instruction, ClinicNum=0, UserNum=prescriber,  # DaysOfSupply 0 (R-rxpat-029)

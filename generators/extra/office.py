@@ -265,12 +265,15 @@ def _hours(quarters: int) -> time:
 
 
 def _time_adjustments(ctx) -> None:
+    # A month's adjustments are drawn over all of its working days, whatever the as-of date; those on or after it
+    # have not been entered yet. Numbered in the order they were entered, so a later as-of date only adds after.
     window = ctx.window
     staff = employees(ctx.staff)
     clerk = office_manager(ctx.staff).user_num
-    num = 0
+    rows = []
     for first, last in _months(window.start, window.last_day):
-        days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+        month_end = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        days = [first + timedelta(days=k) for k in range((month_end - first).days + 1)]
         for e in staff:
             rng = stream(ctx.seed, "timeadjust", e.emp_num, first.year, first.month)
             worked = [d for d in days if e.works(d)]
@@ -278,13 +281,18 @@ def _time_adjustments(ctx) -> None:
             for day in sorted(rng.sample(worked, count)):
                 _, column, (low, high), notes = KINDS[weighted(rng, KIND_WEIGHTS)]
                 hours = _hours(rng.randint(low, high))
-                num += 1
-                ctx.sinks["timeadjust"].add(
-                    TimeAdjustNum=num, EmployeeNum=e.emp_num, TimeEntry=calendar.at(day, 17 * 60 + rng.randrange(90)),
-                    RegHours=hours if column == "reg" else time(0), OTimeHours=hours if column == "ot" else time(0),
-                    Note=rng.choice(notes), IsAuto=False, ClinicNum=0, PtoDefNum=0, PtoHours=time(0),
-                    IsUnpaidProtectedLeave=False, SecuUserNumEntry=clerk,
-                )
+                entry = calendar.at(day, 17 * 60 + rng.randrange(90))
+                note = rng.choice(notes)
+                if day <= last:
+                    rows.append((entry, e.emp_num, column, hours, note))
+    rows.sort(key=lambda row: row[:2])
+    for num, (entry, emp_num, column, hours, note) in enumerate(rows, start=1):
+        ctx.sinks["timeadjust"].add(
+            TimeAdjustNum=num, EmployeeNum=emp_num, TimeEntry=entry,
+            RegHours=hours if column == "reg" else time(0), OTimeHours=hours if column == "ot" else time(0),
+            Note=note, IsAuto=False, ClinicNum=0, PtoDefNum=0, PtoHours=time(0),
+            IsUnpaidProtectedLeave=False, SecuUserNumEntry=clerk,
+        )
 
 
 # ---------------------------------------------------------------- programs
@@ -361,9 +369,10 @@ def appointment_entered_by(ctx, apt_num: int) -> int:
 def emit_household(ctx, household, stories) -> None:
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
-        for visit in story.visits:
-            if visit.booked is None or visit.booked < LOG_FLOOR:
-                continue
+        # In the order the appointments were made: those a later as-of date adds were made after every other.
+        booked = sorted((v for v in story.visits if v.booked is not None and v.booked >= LOG_FLOOR),
+                        key=lambda v: (v.booked, v.apt_num))
+        for visit in booked:
             rng = stream(ctx.seed, "entrylog", visit.apt_num)
             draw = rng.random()
             user = appointment_entered_by(ctx, visit.apt_num)

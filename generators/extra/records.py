@@ -113,24 +113,36 @@ def emit_household(ctx, household, stories) -> None:
 
 
 def _histories(ctx, patient, visits, future: bool) -> None:
-    rng = stream(ctx.seed, "histappointment", patient.pat_num)
     front = [u.user_num for u in ctx.staff.users_by_role("front")]
-    sink, ids = ctx.sinks["histappointment"], ctx.ids
-    rebooked_by = {v.rebooks: v for v in visits if v.rebooks}
+    rebooked_by: dict[int, object] = {}
+    for v in sorted((v for v in visits if v.rebooks), key=lambda v: (v.booked, v.apt_num)):
+        rebooked_by.setdefault(v.rebooks, v)  # the first visit booked to replace it (a later cut adds only later)
+    cut = ctx.window.midnight
+    rows = []
     for visit in visits:
         if visit.status == SCHEDULED and not future:
             continue
-        snapshot = _snapshot(ctx, patient, visit, front)
         if visit.status == PLANNED:  # made at the exam and never on the schedule: its creation only
             events = [(visit.booked, CREATED, front[visit.apt_num % len(front)], "", PLANNED, UNCONFIRMED,
                        visit.start)]
         else:
-            events = _events(ctx, visit, rebooked_by.get(visit.apt_num), front, rng)
-        for num, (moment, action, user, note, status, confirmed, apt_time) in zip(
-                ids.reserve("histappointment", len(events)), events):
-            sink.add(HistApptNum=num, HistUserNum=user, HistDateTStamp=moment,
-                     HistApptAction=action, DateTStamp=moment, Note=note, AptStatus=status, Confirmed=confirmed,
-                     AptDateTime=apt_time, **snapshot)
+            rng = stream(ctx.seed, "histappointment", visit.apt_num)
+            events = _events(ctx.staff, visit, rebooked_by.get(visit.apt_num), front, rng)
+        # A visit's history is on file once the visit is (from its day on, unless ahead visits have one): ids go
+        # in that order, so the rows a later as-of date adds come after every row an earlier one has.
+        shown = visit.booked if future else visit.start
+        snapshot = None
+        for k, event in enumerate(events):
+            if event[0] < cut:
+                snapshot = snapshot or _snapshot(ctx, patient, visit, front)
+                rows.append((max(event[0], shown), visit.apt_num, k, event, snapshot))
+    rows.sort(key=lambda row: row[:3])
+    sink, ids = ctx.sinks["histappointment"], ctx.ids
+    for num, (_, _, _, (moment, action, user, note, status, confirmed, apt_time), snapshot) in zip(
+            ids.reserve("histappointment", len(rows)), rows):
+        sink.add(HistApptNum=num, HistUserNum=user, HistDateTStamp=moment,
+                 HistApptAction=action, DateTStamp=moment, Note=note, AptStatus=status, Confirmed=confirmed,
+                 AptDateTime=apt_time, **snapshot)
 
 
 def _snapshot(ctx, patient, visit, front: list[int]) -> dict:
@@ -144,15 +156,14 @@ def _snapshot(ctx, patient, visit, front: list[int]) -> dict:
     }
 
 
-def _events(ctx, visit, following, front: list[int], rng) -> list[tuple]:
+def _events(staff, visit, following, front: list[int], rng) -> list[tuple]:
     """(moment, action, user, note, AptStatus, Confirmed, AptDateTime) of each history row, in time order."""
     draw = rng.random
-    end = ctx.window.end_of_data
-    original = _original_slot(ctx.staff, visit, rng) if draw() < RESCHEDULE_RATE else None
+    original = _original_slot(staff, visit, rng) if draw() < RESCHEDULE_RATE else None
     last = visit.booked
     events = [(last, CREATED, front[visit.apt_num % len(front)], "", SCHEDULED, UNCONFIRMED, original or visit.start)]
     if original is not None:
-        last = _between(last, min(original, end), draw())
+        last = _between(last, original, draw())
         events.append((last, MODIFIED, _pick(front, draw), _pick(MOVE_NOTES, draw), SCHEDULED, UNCONFIRMED,
                        visit.start))
     status = visit.status
@@ -173,7 +184,7 @@ def _events(ctx, visit, following, front: list[int], rng) -> list[tuple]:
     else:
         moment, user = visit.start + timedelta(minutes=5 + int(draw() * 115)), _pick(front, draw)
         note = _pick(MISSED_NOTES[status], draw)
-    last = max(min(moment, end), last)
+    last = max(moment, last)
     events.append((last, MODIFIED, user, note, status, confirmed, visit.start))
     if status != COMPLETE and following is not None and last < following.booked <= last + REBOOK_WINDOW:
         # the patient rebooked soon: a last snapshot names the appointment that replaced this one
@@ -211,7 +222,7 @@ def _original_slot(staff, visit, rng) -> datetime | None:
 def _perio_charts(ctx, patient, visits) -> None:
     """A chart at a comprehensive or perio exam and at root planing, and at a cleaning once the last chart is
     a year old (perio maintenance) or two years old (healthy gums)."""
-    rng, last = None, None
+    last = None
     for visit in visits:
         if visit.status != COMPLETE:
             continue
@@ -222,8 +233,7 @@ def _perio_charts(ctx, patient, visits) -> None:
             last = visit.day
             if visit.day < FLOOR:
                 continue  # the models drop older exams; their measures would point at nothing
-            rng = rng or stream(ctx.seed, "perioexam", patient.pat_num)
-            _perio_exam(ctx, patient, visit, rng)
+            _perio_exam(ctx, patient, visit, stream(ctx.seed, "perioexam", visit.apt_num))
 
 
 def _perio_exam(ctx, patient, visit, rng) -> None:

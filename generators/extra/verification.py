@@ -52,35 +52,43 @@ def bounds(household) -> dict[str, int]:
 
 
 def emit_household(ctx, household, stories) -> None:
-    rng = stream(ctx.seed, "insverify", household.index)
     staff = [u.user_num for u in ctx.staff.users_by_role("front") + ctx.staff.users_by_role("billing")]
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
+        found = []
         for coverage in story.coverage:
-            for verify_type, done in _checks(ctx, story, coverage, staff, rng).items():
+            for verify_type, done in _checks(ctx, story, coverage, staff).items():
                 if done:
-                    _emit(ctx, coverage.pat_plan_num, verify_type, done)
+                    found.append((coverage.pat_plan_num, verify_type, done))
+        _emit(ctx, found)
 
 
-def _checks(ctx, story, coverage, staff, rng) -> dict[int, list[Verification]]:
-    """The checks of one patient plan, by type, oldest first."""
-    found: dict[int, list[Verification]] = {BENEFITS: [], ELIGIBILITY: []}
-    end = ctx.window.end_of_data
-    verified_year = 0  # the last benefit year checked (a January visit is checked in December)
-    for visit in story.visits:  # oldest first
-        day = visit.day
-        if visit.status == PLANNED or not coverage.active_on(day):
+def _checks(ctx, story, coverage, staff) -> dict[int, list[Verification]]:
+    """The checks of one patient plan, by type, oldest first.
+
+    Each visit's check draws from the visit's own stream and is decided in the order the checks happen, from
+    the ones before it: a later as-of date only adds checks after every check of an earlier one."""
+    cut = ctx.window.midnight
+    due = []
+    for visit in story.visits:
+        if visit.status == PLANNED or not coverage.active_on(visit.day):
             continue
-        moment = _before(visit, day, rng)
-        if moment > end:
-            continue  # not checked yet
+        rng = stream(ctx.seed, "insverify", coverage.pat_plan_num, visit.apt_num)
+        moment = _before(visit, visit.day, rng)
+        if moment < cut:  # else not checked yet
+            due.append((moment, visit.apt_num, visit, rng))
+    due.sort(key=lambda d: d[:2])
+    found: dict[int, list[Verification]] = {BENEFITS: [], ELIGIBILITY: []}
+    verified_years = set()  # the benefit years checked (a January visit is checked in December)
+    for moment, _, visit, rng in due:
+        day = visit.day
         eligibility = found[ELIGIBILITY]
         if not eligibility or (moment - eligibility[-1].moment).days >= ELIGIBILITY_VALID_DAYS:
             note = ELIGIBILITY_NOTES[int(rng.random() * len(ELIGIBILITY_NOTES))].format(
                 carrier=coverage.plan.carrier_name)
             eligibility.append(_check(moment, visit, note, staff, rng))
-        if verified_year < day.year:
-            verified_year = day.year
+        if day.year not in verified_years:
+            verified_years.add(day.year)
             found[BENEFITS].append(_check(moment + timedelta(minutes=2 + int(rng.random() * 10)), visit,
                                    _benefit_note(coverage.plan, day.year), staff, rng))
     return found
@@ -112,19 +120,27 @@ def _benefit_note(plan, year: int) -> str:
             f"annual max ${plan.annual_max // 100:,}.")
 
 
-def _emit(ctx, pat_plan_num: int, verify_type: int, checks: list[Verification]) -> None:
-    num = ctx.ids.next("insverify")
-    history = ctx.sinks["insverifyhist"]
-    for hist_num, check in zip(ctx.ids.reserve("insverifyhist", len(checks)), checks):
-        history.add(
+def _emit(ctx, found: list[tuple[int, int, list[Verification]]]) -> None:
+    """The insverify row of each (patient plan, type) and its history, numbered in the order they were made (a
+    row by its first check): the checks a later as-of date adds come after every earlier one."""
+    found.sort(key=lambda f: (f[2][0].moment, f[0], f[1]))
+    nums = ctx.ids.reserve("insverify", len(found))
+    history = sorted(((check.moment, pat_plan_num, verify_type, num, check)
+                      for num, (pat_plan_num, verify_type, checks) in zip(nums, found) for check in checks),
+                     key=lambda h: h[:3])
+    sink = ctx.sinks["insverifyhist"]
+    for hist_num, (_, pat_plan_num, verify_type, num, check) in zip(
+            ctx.ids.reserve("insverifyhist", len(history)), history):
+        sink.add(
             InsVerifyHistNum=hist_num, InsVerifyNum=num, DateLastVerified=check.moment.date(),
             UserNum=check.user, VerifyType=verify_type, FKey=pat_plan_num, DefNum=0, Note=check.note,
             DateLastAssigned=check.assigned, DateTimeEntry=check.moment, HoursAvailableForVerification=check.hours,
             VerifyUserNum=check.verifier, SecDateTEdit=check.moment,
         )
-    first, last = checks[0], checks[-1]
-    ctx.sinks["insverify"].add(
-        InsVerifyNum=num, DateLastVerified=last.moment.date(), UserNum=0, VerifyType=verify_type, FKey=pat_plan_num,
-        DefNum=0, Note=last.note, DateLastAssigned=last.assigned, DateTimeEntry=first.moment,
-        HoursAvailableForVerification=last.hours, SecDateTEdit=last.moment,
-    )
+    for num, (pat_plan_num, verify_type, checks) in zip(nums, found):
+        first, last = checks[0], checks[-1]
+        ctx.sinks["insverify"].add(
+            InsVerifyNum=num, DateLastVerified=last.moment.date(), UserNum=0, VerifyType=verify_type,
+            FKey=pat_plan_num, DefNum=0, Note=last.note, DateLastAssigned=last.assigned, DateTimeEntry=first.moment,
+            HoursAvailableForVerification=last.hours, SecDateTEdit=last.moment,
+        )
