@@ -210,10 +210,10 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     past = [v for v in result if v.status not in (SCHEDULED, PLANNED)]
     if patient.first_visit is None and (completed or past):
         patient.first_visit = (completed or past)[0].day  # the first visit that happened, else the first booked
-    if patient.created is None:
-        first = patient.first_visit or result[0].day
-        patient.created = min(calendar.at(first, 7 * 60 + rng.randrange(60)) - timedelta(days=rng.randrange(1, 21)),
-                              result[0].booked or calendar.at(first, 7 * 60))
+    if patient.created is None:  # put on file before their first visit was booked
+        first_booked = min(v.booked for v in result)
+        crng = stream(ctx.seed, "created", person.pat_num)
+        patient.created = first_booked - timedelta(days=crng.randrange(0, 3), minutes=crng.randrange(5, 240))
     presented = [(made[case.found_at], by_case[n]) for n, case in enumerate(plan.cases)
                  if by_case[n] and made[case.found_at] is not None and made[case.found_at].status == COMPLETE]
     return result, unscheduled, presented
@@ -307,7 +307,9 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
           child: bool, made: list, exam: Visit | None, rng) -> Visit:
     window = ctx.window
     minutes = _minutes(slot.kind, child, codes)
-    status = STATUS_OF[slot.outcome]
+    # The day, chair and column follow from how the visit will end (its fate), known when it was booked; only
+    # then does the as-of date decide what is seen: a visit on or after it is still ahead (SCHEDULED).
+    status = STATUS_OF[slot.fate if slot.outcome == "ahead" and slot.fate else slot.outcome]
     scheduler.order = (slot.booked.toordinal(), apt_num)
     if status == PLANNED:
         # Not on the schedule. OpenDental dates a planned appointment at midnight of the day it is made (the
@@ -346,7 +348,7 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         if ctx.book is not None:
             ctx.book.booked(apt_num, day, surgical)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
-    status = _column_outcome(ctx.column_days, day, prov, status)
+    status = _column_outcome(ctx.column_days, day, prov, status, scheduler.order)
     start = scheduler.start_time(day, minutes, rng)
     if ctx.book is not None and not ctx.book.live:  # the time asked for is drawn all the same: streams stay in step
         start = ctx.book.start(apt_num, day, start)
@@ -372,17 +374,17 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     return visit
 
 
-def _column_outcome(column_days: dict, day: date, prov: int, status: int) -> int:
+def _column_outcome(column_days: dict, day: date, prov: int, status: int, order: tuple) -> int:
     """A late cancellation leaves a hole in a column that otherwise runs: where this chunk has no more kept
     visits in that column that day than broken ones (see scheduling.cancellation_day), the lost visit is a
     no-show instead. A column-day of mostly broken visits is a day the office would have closed, and the dbt
     project's lost-appointment rate counts a broken visit twice and fails above 100%. Chunks are disjoint, so
     the rule holds for the whole practice."""
-    if status == BROKEN and not column_runs(column_days, day, prov):
+    if status == BROKEN and not column_runs(column_days, day, prov, order):
         status = UNSCHEDULED
     if status in (COMPLETE, BROKEN):
-        kept, broken = column_days.get((day, prov), (0, 0))
-        column_days[(day, prov)] = (kept + (status == COMPLETE), broken + (status == BROKEN))
+        # with the order it was booked in: a visit sees only those booked before it (see diary.Book.room)
+        column_days.setdefault((day, prov), []).append((order, status == COMPLETE, status == BROKEN))
     return status
 
 

@@ -40,7 +40,7 @@ class Book:
     """Live while the run books (room per provider-day, and each visit's day as booked); then `close` lays the
     days out, and the book gives each visit its day, time and chair while the rows are written."""
 
-    def __init__(self, chairs: dict[int, list[int]], opening: tuple[int, int]):
+    def __init__(self, chairs: dict[int, list[int]], opening: tuple[int, int], cut: datetime | None = None):
         self._chairs = chairs
         first, last = opening
         self._open, self._close = first, last + 40  # last + 40: where start_time's latest visits end
@@ -51,7 +51,10 @@ class Book:
         self._days: dict[int, int] = {}  # apt_num -> day and surgeon
         self._requests: list[Request] = []
         self._placed: dict[int, int] = {}  # apt_num -> day, chair and start
-        self._ends: dict[tuple[date, int], int] = {}  # (day, ProvNum) -> end of their last visit that day, minutes
+        # (day, ProvNum) -> (end of their last visit that day in minutes, when that visit was booked), over the
+        # visits booked before `cut` (the as-of date): the book also holds visits not made yet on it
+        self._ends: dict[tuple[date, int], tuple[int, datetime]] = {}
+        self._cut = cut
         self.live = True
 
     # ---- while booking
@@ -115,9 +118,11 @@ class Book:
         for apt_num, (chair, start) in placed.items():
             self._placed[apt_num] = ((ordinal << 16) + chair << 11) + start
         for request in requests:  # the day ends for everyone the visit needs: its chair's owner and its column
-            end = placed[request.apt_num][1] + request.minutes
+            if self._cut is not None and request.booked >= self._cut:
+                continue
+            end = (placed[request.apt_num][1] + request.minutes, request.booked)
             for prov in {owner, request.column or owner}:
-                self._ends[(day, prov)] = max(self._ends.get((day, prov), 0), end)
+                self._ends[(day, prov)] = max(self._ends.get((day, prov), end), end)
 
     # ---- while writing the rows
 
@@ -131,9 +136,9 @@ class Book:
         placed = self._placement(apt_num, day)
         return asked if placed is None else calendar.at(day, placed[1])
 
-    def day_end(self, day: date, prov: int) -> int | None:
+    def day_end(self, day: date, prov: int) -> tuple[int, datetime] | None:
         """When the provider's last visit of the day ends (minutes after midnight), in their chairs or their
-        column; None for a day without any."""
+        column, and when that visit was booked; None for a day without any."""
         return self._ends.get((day, prov))
 
     def chair(self, apt_num: int, day: date) -> int | None:

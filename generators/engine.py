@@ -102,7 +102,8 @@ def build_book(run: Run) -> Book:
     written), each day filling up as it goes; then the days are laid out. The same for any number of workers
     and any shard, since every chunk is booked, in order."""
     staff_ = run.ctx.staff
-    book = Book({p.prov_num: list(p.operatories) for p in staff_.providers if p.operatories}, staff_.opening_minutes)
+    book = Book({p.prov_num: list(p.operatories) for p in staff_.providers if p.operatories}, staff_.opening_minutes,
+                run.ctx.window.midnight)
     for index in range(len(run.chunks)):
         ctx = _chunk_context(run, index, book=book)
         for household in run.households(index):

@@ -96,6 +96,7 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
         # Each visit's money draws from its own stream and takes ids from its own share (idplan.py): what a later
         # as-of date adds to one visit (an answer from the carrier, a payment) changes no other visit's rows.
         rng = stream(ctx.seed, "financial", visit.apt_num)
+        ledger.flush()  # the previous visit's money, numbered in its share
         ctx.ids.visit(visit.apt_num)
         if visit.status == BROKEN and rng.random() < MISSED_FEE_RATE:
             _office_fee(ledger, visit, 550, MISSED_FEE, "Missed appointment fee", rng, last_day)
@@ -113,6 +114,7 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
             _cash_visit(ledger, patient, visit, charges, rng, last_day)
         else:
             _insured_visit(ctx, ledger, visit, charges, primary, secondary, years, rng, last_day)
+    ledger.flush()
     ctx.ids.visit(None)
     if ledger.last_activity:
         patient.touch(ledger.last_activity)
@@ -226,8 +228,9 @@ def _office_fee(ledger: Ledger, visit: Visit, adj_type: int, amount: int, note: 
     fee_adj = ledger.adjust(day, adj_type, amount, None, visit.prov_num, note=note)
     fee = next(f for f in ledger.fees if f.adj_num == fee_adj)
     pay_day = day + timedelta(days=rng.randint(1, 60))
-    if rng.random() < 0.85 and pay_day <= last_day:
-        ledger.pay(pay_day, weighted(rng, PAY_TYPE_WEIGHTS), [(fee, fee.balance)])
+    paid, pay_type = rng.random() < 0.85, weighted(rng, PAY_TYPE_WEIGHTS)  # drawn whether paid by the as-of date or not
+    if paid and pay_day <= last_day:
+        ledger.pay(pay_day, pay_type, [(fee, fee.balance)])
 
 
 def _plan_estimates(ctx: Context, story: Story) -> None:

@@ -69,7 +69,7 @@ class Charge:
 class Fee:
     """A charge that is not a procedure: a positive adjustment such as a missed-appointment fee."""
 
-    adj_num: int
+    adj_num: int | Ref  # a Ref until the ledger is flushed
     day: date
     amount: int
     prov_num: int
@@ -86,8 +86,22 @@ class Fee:
         return self.amount + sum(amount for when, amount in self.changes if when <= day)
 
 
+class Ref:
+    """The id a payment or adjustment will have: rows are numbered when the visit's money is posted (flush)."""
+
+    __slots__ = ("num",)
+
+    def __init__(self):
+        self.num = 0
+
+
 @dataclass
 class Ledger:
+    """Adjustments, payments and their splits are written when `flush` is called (after each visit's money), in
+    the order of their dates, so that their ids follow the order things happened: money a later as-of date adds
+    to a visit (the transfer of a deposit, a payment after insurance) takes later ids than the visit's money
+    already booked, whatever order the simulation reached them in."""
+
     ctx: Context
     pat_num: int
     payer: int  # the guarantor, who receives the statements
@@ -95,6 +109,22 @@ class Ledger:
     fees: list[Fee] = field(default_factory=list)
     claims: list = field(default_factory=list)  # claims.ClaimResult of every claim billed, in order
     last_activity: datetime | None = None
+    _pending: list = field(default_factory=list)  # (day, sequence, table, ref, row builder)
+
+    def _later(self, day: date, table: str, ref: Ref | None, build) -> None:
+        self._pending.append((day, len(self._pending), table, ref, build))
+
+    def flush(self) -> None:
+        """Number and write the rows booked since the last flush, in date order (ties: the order booked)."""
+        for _, _, table, ref, build in sorted(self._pending, key=lambda p: p[:2]):
+            num = self.ctx.ids.next(table)
+            if ref is not None:
+                ref.num = num
+            build(num)
+        self._pending = []
+        for fee in self.fees:
+            if isinstance(fee.adj_num, Ref):
+                fee.adj_num = fee.adj_num.num
 
     def user(self, role: str, salt: int) -> int:
         """A staff user of the given role, spread over the team by `salt`."""
@@ -109,18 +139,22 @@ class Ledger:
         return moment
 
     def adjust(self, day: date, adj_type: int, amount: int, charge: Charge | None, prov_num: int,
-               note: str = "") -> int:
+               note: str = "") -> Ref:
         """Book an adjustment (signed cents) against a procedure, or as a stand-alone fee."""
         if charge is not None:
             day = settled_on(day, charge.day)
-        adj_num = self.ctx.ids.next("adjustment")
-        stamp = self.stamp(day, 16 * 60 + adj_num % 90)
-        self.ctx.sinks["adjustment"].add(
-            AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type, ProvNum=prov_num,
-            AdjNote=note or ADJUSTMENT_TYPES[adj_type], ProcDate=charge.day if charge else None,
-            ProcNum=charge.proc_num if charge else 0, DateEntry=day, ClinicNum=0, StatementNum=0,
-            SecUserNumEntry=self.user("billing", adj_num), SecDateTEdit=stamp,
-        )
+        ref = Ref()
+
+        def build(adj_num: int) -> None:
+            self.ctx.sinks["adjustment"].add(
+                AdjNum=adj_num, AdjDate=day, AdjAmt=amount / 100, PatNum=self.pat_num, AdjType=adj_type,
+                ProvNum=prov_num, AdjNote=note or ADJUSTMENT_TYPES[adj_type], ProcDate=charge.day if charge else None,
+                ProcNum=charge.proc_num if charge else 0, DateEntry=day, ClinicNum=0, StatementNum=0,
+                SecUserNumEntry=self.user("billing", adj_num), SecDateTEdit=self.stamp(day, 16 * 60 + adj_num % 90),
+            )
+
+        self._later(day, "adjustment", ref, build)
+        adj_num = ref
         if charge is not None:
             charge.adjustments += amount
             charge.changes.append((day, amount))
@@ -174,8 +208,12 @@ class Ledger:
         for charge, amount in owed:
             self._split(transfer, transfer_day, charge, amount, unearned=0)
 
-    def _payment(self, day: date, pay_type: int, total: int, is_split: bool, note: str = "") -> int:
-        pay_num = self.ctx.ids.next("payment")
+    def _payment(self, day: date, pay_type: int, total: int, is_split: bool, note: str = "") -> Ref:
+        ref = Ref()
+        self._later(day, "payment", ref, lambda num: self._payment_row(num, day, pay_type, total, is_split, note))
+        return ref
+
+    def _payment_row(self, pay_num: int, day: date, pay_type: int, total: int, is_split: bool, note: str) -> None:
         stamp = self.stamp(day, 9 * 60 + pay_num % 480)
         merchant_fee = max(0, round(total * MERCHANT_FEE_RATE.get(pay_type, 0.0)))
         self.ctx.sinks["payment"].add(
@@ -187,19 +225,22 @@ class Ledger:
             PatNum=self.pat_num, ClinicNum=0, DateEntry=day, DepositNum=0, SecUserNumEntry=self.user("front", pay_num),
             SecDateTEdit=stamp, MerchantFee=min(merchant_fee, 100000) / 100,
         )
-        return pay_num
 
-    def _split(self, pay_num: int, day: date, item: Charge | Fee, amount: int, unearned: int) -> None:
-        split_num = self.ctx.ids.next("paysplit")
+    def _split(self, payment: Ref, day: date, item: Charge | Fee, amount: int, unearned: int) -> None:
         is_charge = isinstance(item, Charge)
-        stamp = self.stamp(day, 9 * 60 + pay_num % 480 + 1)
-        self.ctx.sinks["paysplit"].add(
-            SplitNum=split_num, SplitAmt=amount / 100, PatNum=self.pat_num, ProcDate=item.day, PayNum=pay_num,
-            IsDiscount=False, DiscountType=False, ProvNum=item.prov_num, PayPlanNum=0, DatePay=day,
-            ProcNum=item.proc_num if is_charge else 0, DateEntry=day, UnearnedType=unearned, ClinicNum=0,
-            SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=stamp, AdjNum=0 if is_charge else item.adj_num,
-            PayPlanChargeNum=0,
-        )
+
+        def build(split_num: int) -> None:
+            pay_num = payment.num
+            adj = item.adj_num if not is_charge else 0
+            self.ctx.sinks["paysplit"].add(
+                SplitNum=split_num, SplitAmt=amount / 100, PatNum=self.pat_num, ProcDate=item.day, PayNum=pay_num,
+                IsDiscount=False, DiscountType=False, ProvNum=item.prov_num, PayPlanNum=0, DatePay=day,
+                ProcNum=item.proc_num if is_charge else 0, DateEntry=day, UnearnedType=unearned, ClinicNum=0,
+                SecUserNumEntry=self.user("front", pay_num), SecDateTEdit=self.stamp(day, 9 * 60 + pay_num % 480 + 1),
+                AdjNum=adj.num if isinstance(adj, Ref) else adj, PayPlanChargeNum=0,
+            )
+
+        self._later(day, "paysplit", None, build)
         if is_charge:
             item.pat_paid += amount
         else:

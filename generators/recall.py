@@ -29,7 +29,7 @@ from generators.story import Story
 TARGET_DUE_RECALLS = 10_000  # middle of the contract's 5,000-15,000
 EXPECTED_DUE_PER_PATIENT = 1.2  # due recalls a patient yields before thinning, measured at the default size
 RECALLED_STATUSES = (0, 2)  # OpenDental recalls patients and inactive patients, not archived, deleted or deceased
-COMPLETE, SCHEDULED = 2, 1  # AptStatus (clinical.py)
+COMPLETE, SCHEDULED, UNSCHEDULED, BROKEN = 2, 1, 3, 5  # AptStatus (clinical.py)
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,11 @@ def emit(ctx: Context, patient: Patient, visits) -> None:
         stamp = calendar.at(last, 17 * 60) + timedelta(minutes=trng.randint(0, 90))
         if visit is not None:  # scheduled when that visit was booked
             stamp = max(stamp, visit.booked)
+        # a visit for it lost since the last one: the recall was unscheduled then
+        lost = [v.start for v in visits if v.status in (BROKEN, UNSCHEDULED) and v.day > last
+                and (v.kind == "hygiene" if rt.hygiene else any(p.code.code in rt.triggers for p in v.lost_procedures))]
+        if lost:
+            stamp = max(stamp, max(lost) + timedelta(minutes=30))
         stamp = min(stamp, window.end_of_data)
         ctx.sinks["recall"].add(
             RecallNum=ctx.ids.at("recall", RECALL_TYPES.index(rt)), PatNum=patient.pat_num, DateDueCalc=due,

@@ -137,12 +137,12 @@ class Scheduler:
 CANCELLATION_DAYS = range(1, 8)  # where a late cancellation may fall instead: a later day, the nearest first
 
 
-def column_runs(column_days: dict, day: date, prov: int) -> bool:
-    """Whether this chunk has more kept visits than broken ones in the provider's column that day: the column
-    runs, so a late cancellation there leaves a hole in a working day (column_days: (day, ProvNum) -> (kept,
-    broken), kept by clinical.py)."""
-    kept, broken = column_days.get((day, prov), (0, 0))
-    return kept > broken
+def column_runs(column_days: dict, day: date, prov: int, order: tuple = (float("inf"),)) -> bool:
+    """Whether this chunk has more kept visits than broken ones in the provider's column that day, among those
+    booked before `order`: the column runs, so a late cancellation there leaves a hole in a working day
+    (column_days: (day, ProvNum) -> [(order booked, kept, broken)], kept by clinical.py)."""
+    held = [(k, b) for booked, k, b in column_days.get((day, prov), ()) if booked < order]
+    return sum(k for k, _ in held) > sum(b for _, b in held)
 
 
 def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day: date, lo: date, hi: date,
@@ -151,7 +151,8 @@ def cancellation_day(column_days: dict, scheduler: Scheduler, apt_num: int, day:
     kept visits there than broken ones), else the nearest day the patient could have been booked on where the
     column does. The patient's appointment was then on that day; what is drawn is only that it was lost."""
     def runs(candidate: date) -> bool:
-        return column_runs(column_days, candidate, scheduler.providers(apt_num, candidate, kind, surgical)[0])
+        return column_runs(column_days, candidate, scheduler.providers(apt_num, candidate, kind, surgical)[0],
+                           scheduler.order)
 
     if runs(day):
         return day

@@ -54,6 +54,7 @@ class Slot:
     rebooks: int = -1  # the index of the lost slot this one rebooks
     booked_at_checkout: bool = False
     booked_during: int = -1  # the index of the visit at which it was booked (its checkout is the booking time)
+    fate: str = ""  # how a visit still ahead will end ("kept", "no-show", "cancelled"): drawn when it is booked
 
 
 @dataclass(slots=True)
@@ -101,8 +102,9 @@ def plan(life: Life, as_of: date, rng, emergencies_rng=None, bounded_to: date | 
     result = Plan()
     if life.profile == "none":
         return result
-    horizon = as_of + timedelta(days=HORIZON_DAYS)
-    end = min(life.stop or horizon, horizon)
+    # The story runs until a visit is not booked yet on the as-of date (visits.py's _book), or the patient stops;
+    # not to a fixed distance past the as-of date, which would leave out a visit booked before it for further on.
+    end = life.stop or date.max
     if life.profile == "regular":
         _recall_rhythm(result, life, as_of, end, rng, findings_rng or (lambda slot: rng))
     _emergencies(result, life, as_of, end, emergencies_rng or rng, bounded_to or as_of)
@@ -139,11 +141,14 @@ def _book(result: Plan, kind: str, target: date, booked: date, as_of: date, rng,
     slots = result.slots
     if booked >= as_of:  # not booked yet on the as-of date: the story goes on past the cut
         return None
+    # how it ends is drawn when it is booked, so a visit still ahead on one as-of date ends the same way on a later
+    # one (and is booked on the same day: generators/clinical.py books by how it will end)
+    draw = rng.random()
+    fate = "kept" if draw >= NO_SHOW + CANCELLATION else "no-show" if draw < NO_SHOW else "cancelled"
     if target > as_of:
         slots.append(Slot(kind, target, booked, "ahead", case, step, planned, booked_at_checkout=at_checkout,
-                          booked_during=during))
+                          booked_during=during, fate=fate))
         return len(slots) - 1
-    draw = rng.random()
     if draw < NO_SHOW + CANCELLATION:
         outcome = "no-show" if draw < NO_SHOW else "cancelled"
         slots.append(Slot(kind, target, booked, outcome, case, step, planned, booked_at_checkout=at_checkout,

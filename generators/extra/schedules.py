@@ -45,18 +45,20 @@ def emit_reference(ctx) -> None:
             _add(ctx, ids, day, start, stop, BLOCKOUT, None, blockout_type, note, all_ops)
         for provider in workers:
             if provider.works(day):
-                _add(ctx, ids, day, opens, _stays_until(ctx, day, provider.prov_num, closes), PROVIDER_SCHEDULE,
-                     provider.prov_num, 0, "", provider.operatories)
+                stop, changed = _stays_until(ctx, day, provider.prov_num, closes)
+                _add(ctx, ids, day, opens, stop, PROVIDER_SCHEDULE, provider.prov_num, 0, "", provider.operatories,
+                     changed)
         day += timedelta(days=1)
 
 
-def _stays_until(ctx, day: date, prov_num: int, closes: time) -> time:
+def _stays_until(ctx, day: date, prov_num: int, closes: time) -> tuple[time, datetime | None]:
     """The end of the provider's day: the usual closing, or later on a day the book runs past it (the
-    provider stays to see the last patient), to the next quarter hour."""
+    provider stays to see the last patient), to the next quarter hour; and when the schedule was changed for
+    it (the last visit was booked), else None."""
     last = ctx.book.day_end(day, prov_num) if ctx.book is not None else None
-    if last is None or last <= closes.hour * 60 + closes.minute:
-        return closes
-    return _clock(min(-(-last // 15) * 15, 23 * 60 + 45))
+    if last is None or last[0] <= closes.hour * 60 + closes.minute:
+        return closes, None
+    return _clock(min(-(-last[0] // 15) * 15, 23 * 60 + 45)), last[1]
 
 
 class _Ids:
@@ -83,14 +85,14 @@ def _blockouts(day: date, first: int, opens: time, closes: time) -> list[tuple]:
 
 
 def _add(ctx, ids: _Ids, day: date, start: time, stop: time, sched_type: int, prov_num: int | None, blockout: int,
-         note: str, ops) -> None:
+         note: str, ops, changed: datetime | None = None) -> None:
     """One schedule row and its chairs. ProvNum and EmployeeNum are NULL where they do not apply: the models'
     "= 0" tests pass on NULL, while a 0 would fail the relationship tests to provider and employee."""
     ids.schedule += 1
     ctx.sinks["schedule"].add(
         ScheduleNum=ids.schedule, SchedDate=day, StartTime=start, StopTime=stop, SchedType=sched_type,
         ProvNum=prov_num, BlockoutType=blockout, Note=note, Status=0, EmployeeNum=None,
-        DateTStamp=_entered(ctx.window, day), ClinicNum=0,
+        DateTStamp=max(_entered(ctx.window, day), changed or datetime.min), ClinicNum=0,
     )
     for op in ops:
         ids.scheduleop += 1
