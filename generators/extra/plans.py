@@ -43,7 +43,7 @@ from generators.rng import stream
 
 SAVED = 0  # TPStatus: OpenDental's saved plan, the only status the contract accepts
 NO_PRIORITY = 0  # the definition table holds no treatment priorities (category 20)
-PRESENT_RATE = 0.85  # plans under MUST_PRESENT cents are printed this often; larger ones always
+PRESENT_RATE = 0.8  # plans under MUST_PRESENT cents are printed this often; larger ones always
 MUST_PRESENT = 30_000
 COORDINATOR_RATE = 0.7  # plans entered by the treatment coordinator, the rest by the presenting dentist
 SIGNED_RATE = 0.6  # accepted plans signed on the office's signature pad
