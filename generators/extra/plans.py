@@ -13,7 +13,7 @@ the day dbt runs (contract G-14, D-treatplan-02: mart_revenue_lost rejects the s
 plan never changes and is never taken back, and the practice may be advanced to any later as-of date, so a plan
 that would be such on any day from the practice's first as-of date on is not written, as if never printed.
 
-Prefix-stable (generators/advance): every draw comes from a stream of the plan, visit or group it concerns, a
+Prefix-stable (advance.py): every draw comes from a stream of the plan, visit or group it concerns, a
 plan lists what was on file by the end of the day it was presented, and ids follow the order things were made,
 so a later as-of date only adds rows made after the earlier one and completes the work of multi-visit groups.
 
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -49,7 +50,8 @@ COORDINATOR_RATE = 0.7  # plans entered by the treatment coordinator, the rest b
 SIGNED_RATE = 0.6  # accepted plans signed on the office's signature pad
 # G-14 / D-treatplan-02: mart_revenue_lost's treatment-plan delay subtypes by plan age (days)
 STALL_DAYS, CURRENT_DAYS, VERY_DELAYED_DAYS = 90, 30, 180
-DBT_RUNS = range(0, VERY_DELAYED_DAYS + 1, DBT_LAG_DAYS + 1)  # as-of dates (days on) whose dbt runs cover the band
+# days after a start whose as-of dates' dbt runs (each DBT_LAG_DAYS long) together cover the band
+DBT_RUNS = range(0, VERY_DELAYED_DAYS + 1, DBT_LAG_DAYS + 1)
 
 GROUP_NOTE_HABIT = 0.4  # share of the providers who chart group notes ...
 GROUP_NOTE_RATE = 0.8  # ... for this share of their completed visits with several procedures
@@ -88,7 +90,7 @@ class Plan:
     procedures: list[Procedure]
     presented: datetime
     same_day: bool  # diagnosed and (partly) done at the same visit
-    rng: object  # the plan's own stream (random.Random)
+    rng: random.Random  # the plan's own stream
 
 
 def emit_household(ctx, household, stories) -> None:
