@@ -9,8 +9,13 @@ or stall. treatplanparam holds per-plan print options, so it is patient data (Cl
 
 OpenDental's TPStatus 0 is a saved plan, the only status the contract accepts (D-treatplan-01). A stalled plan
 (open fees, no attached procedure dated in the last 90 days) must be at most 30 or more than 180 days old on
-the day dbt runs (contract G-14, D-treatplan-02: mart_revenue_lost rejects the subtypes in between); a plan that
-would be such on any day from the as-of date to DBT_LAG_DAYS after it is not written, as if never printed.
+the day dbt runs (contract G-14, D-treatplan-02: mart_revenue_lost rejects the subtypes in between). A saved
+plan never changes and is never taken back, and the practice may be advanced to any later as-of date, so a plan
+that would be such on any day from the practice's first as-of date on is not written, as if never printed.
+
+Prefix-stable (advance.py): every draw comes from a stream of the plan, visit or group it concerns, a
+plan lists what was on file by the end of the day it was presented, and ids follow the order things were made,
+so a later as-of date only adds rows made after the earlier one and completes the work of multi-visit groups.
 
 procgroupitem: some providers chart a group note for the completed procedures of a visit instead of one note
 each; the group is numbered by its first procedure (the generator writes no group-note procedure of its own,
@@ -25,7 +30,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
@@ -38,16 +44,18 @@ from generators.rng import stream
 
 SAVED = 0  # TPStatus: OpenDental's saved plan, the only status the contract accepts
 NO_PRIORITY = 0  # the definition table holds no treatment priorities (category 20)
-PRESENT_RATE = 0.7  # plans under MUST_PRESENT cents are printed this often; larger ones always
+PRESENT_RATE = 0.8  # plans under MUST_PRESENT cents are printed this often; larger ones always
 MUST_PRESENT = 30_000
 COORDINATOR_RATE = 0.7  # plans entered by the treatment coordinator, the rest by the presenting dentist
 SIGNED_RATE = 0.6  # accepted plans signed on the office's signature pad
 # G-14 / D-treatplan-02: mart_revenue_lost's treatment-plan delay subtypes by plan age (days)
 STALL_DAYS, CURRENT_DAYS, VERY_DELAYED_DAYS = 90, 30, 180
+# days after a start whose as-of dates' dbt runs (each DBT_LAG_DAYS long) together cover the band
+DBT_RUNS = range(0, VERY_DELAYED_DAYS + 1, DBT_LAG_DAYS + 1)
 
 GROUP_NOTE_HABIT = 0.4  # share of the providers who chart group notes ...
 GROUP_NOTE_RATE = 0.8  # ... for this share of their completed visits with several procedures
-MULTI_VISIT_RATE = 0.85  # multi-visit work the office groups as such
+MULTI_VISIT_RATE = 0.95  # multi-visit work the office groups as such
 MULTI_VISIT_CODES = frozenset({
     "D2740", "D2750", "D2790", "D2962", "D3310", "D3320", "D3330", "D3346", "D5110", "D5120", "D5213", "D5214",
     "D6056", "D6058", "D6065", "D6114", "D6115", "D6240", "D6750", "D8080", "D8090", "D9944",
@@ -73,61 +81,106 @@ def bounds(household) -> dict[str, int]:
             "procgroupitem": procedures, "procmultivisit": procedures}
 
 
+Booked = dict[int, tuple[datetime, int]]  # AptNum -> (when its work was booked, the visit it was booked on)
+
+
 @dataclass
 class Plan:
     anchor: Visit  # the completed visit the plan was presented at
     procedures: list[Procedure]
     presented: datetime
     same_day: bool  # diagnosed and (partly) done at the same visit
+    rng: random.Random  # the plan's own stream
 
 
 def emit_household(ctx, household, stories) -> None:
-    # one stream per household (the census fixes households): cheaper than one per plan or visit
-    rng = stream(ctx.seed, "plans", household.index)
     patients = {story.patient.pat_num: story.patient for story in stories}
     for story in stories:
         ctx.ids.person(story.patient.pat_num)
-        plans = _plans(ctx, story, rng)
+        booked = _booked(story.visits)
+        plans = _plans(ctx, story, booked)
         planned_at = {}  # ProcNum -> when its plan was presented
         for plan in plans:
-            _emit_plan(ctx, story, plan, patients, rng)
+            _emit_plan(ctx, story, plan, patients)
             planned_at.update((p.proc_num, plan.presented) for p in plan.procedures)
-        _emit_group_notes(ctx, story, rng)
-        _emit_multi_visit(ctx, story, planned_at, rng)
+        _emit_group_notes(ctx, story)
+        _emit_multi_visit(ctx, story, planned_at, booked)
+
+
+def _booked(visits: list[Visit]) -> Booked:
+    """AptNum -> when its work was first booked, and on which visit: a visit that rebooks a lost one carries
+    the work booked with that one (the same procedures, moved), so the lost visit's booking counts."""
+    by_num = {v.apt_num: v for v in visits}
+    result = {}
+    for visit in visits:
+        first = visit
+        while first.rebooks in by_num:
+            first = by_num[first.rebooks]
+        result[visit.apt_num] = (first.booked, first.apt_num)
+    return result
 
 
 # ---------------------------------------------------------------- which plans
 
 
-def _plans(ctx, story, rng) -> list[Plan]:
+def _plans(ctx, story, booked: Booked) -> list[Plan]:
     """One plan per exam that found treatment (clinical.py's cases), with everything found there."""
     groups: dict[int, tuple[Visit, list[Procedure]]] = {}
     for exam, procedures in story.presented:
         groups.setdefault(exam.apt_num, (exam, []))[1].extend(procedures)
     plans = []
-    for anchor, procedures in sorted(groups.values(), key=lambda g: g[0].start):
-        plan = _presented(ctx, anchor, procedures, rng)
+    for anchor, procedures in sorted(groups.values(), key=lambda g: (g[0].start, g[0].apt_num)):
+        plan = _presented(ctx, anchor, procedures, booked)
         if plan is not None:
             plans.append(plan)
     return plans
 
 
-def _presented(ctx, anchor: Visit, procedures: list[Procedure], rng) -> Plan | None:
-    """The plan presented at `anchor`, or None when it was not printed or would not be staged."""
-    day = anchor.day
-    procedures = [p for p in procedures if p.day >= day]
-    if not procedures or day < FLOOR or day > ctx.window.last_day:
+def _on_file(proc: Procedure, booked: Booked) -> datetime:
+    """When a procedure was entered: its visit's booking (fixed, where its entry moves once it is complete), or
+    its own entry when it has no visit."""
+    return booked[proc.apt_num][0] if proc.apt_num in booked else proc.entered
+
+
+def _presented(ctx, anchor: Visit, procedures: list[Procedure], booked: Booked) -> Plan | None:
+    """The plan presented at `anchor`, or None when it was not printed or would not be staged.
+
+    It is printed when its work is first on file: at the exam, or when work waiting on a planned appointment
+    was scheduled a few days later. It lists what was on file by the end of that day: work entered later (the
+    second visit of a case, booked at the first) was not on it, whatever the as-of date."""
+    rng = stream(ctx.seed, "treatment-plan", anchor.apt_num)
+    printed = rng.random()
+    procedures = [p for p in procedures if p.day >= anchor.day]
+    if not procedures:
         return None
-    if sum(p.fee for p in procedures) < MUST_PRESENT and rng.random() >= PRESENT_RATE:
+    first = min(_on_file(p, booked) for p in procedures)
+    day = max(first.date(), anchor.day)
+    procedures = [p for p in procedures if p.day >= day and _on_file(p, booked).date() <= day]
+    if not procedures or day < FLOOR:
         return None
-    if _delayed(ctx.window.as_of, day, procedures):
+    if sum(p.fee for p in procedures) < MUST_PRESENT and printed >= PRESENT_RATE:
+        return None
+    if _stalls(ctx.window.pace.as_of, day, procedures):
         return None
     same_day = any(p.apt_num == anchor.apt_num for p in procedures)
-    if same_day:  # presented after the exam, before the work
+    if day > anchor.day:  # printed when the work was scheduled
+        presented = first + timedelta(minutes=rng.randint(2, 30))
+    elif same_day:  # presented after the exam, before the work
         presented = anchor.start + timedelta(minutes=rng.randint(10, 25))
     else:  # presented at checkout
         presented = (anchor.end or anchor.start + timedelta(hours=1)) + timedelta(minutes=rng.randint(2, 30))
-    return Plan(anchor, procedures, min(presented, ctx.window.end_of_data), same_day)
+    if presented >= ctx.window.midnight:
+        return None
+    return Plan(anchor, procedures, presented, same_day, rng)
+
+
+def _stalls(first: date, day: date, procedures: list[Procedure]) -> bool:
+    """Whether the plan would be 'Recent' or 'Delayed' on some day dbt may run from the practice's first as-of
+    date on: booked work gets done (the visits that carry it are kept or rebooked), work never booked (declined,
+    referred out) stays open for good."""
+    fate = [replace(p, status=clinical.COMPLETED) if p.apt_num else p for p in procedures]
+    start = max(first, day)
+    return any(_delayed(start + timedelta(days=k), day, fate) for k in DBT_RUNS)
 
 
 def _delayed(as_of: date, day: date, procedures: list[Procedure]) -> bool:
@@ -143,15 +196,15 @@ def _delayed(as_of: date, day: date, procedures: list[Procedure]) -> bool:
 # ---------------------------------------------------------------- plan rows
 
 
-def _emit_plan(ctx, story, plan: Plan, patients: dict, rng) -> None:
-    patient = story.patient
+def _emit_plan(ctx, story, plan: Plan, patients: dict) -> None:
+    patient, rng = story.patient, plan.rng
     plan_num = ctx.ids.next("treatplan")
     day = plan.presented.date()
     presenter = plan.anchor.dentist or plan.anchor.prov_num  # the examining dentist (UserNum == ProvNum)
     user = _coordinator(ctx) if rng.random() < COORDINATOR_RATE else presenter
-    accepted = any(p.status == clinical.COMPLETED or p.apt_num for p in plan.procedures)
-    signed = accepted and rng.random() < SIGNED_RATE
-    signed_at = min(plan.presented + timedelta(minutes=rng.randint(3, 15)), ctx.window.end_of_data)
+    accepted = any(p.apt_num for p in plan.procedures)  # booked (or done) at a visit
+    signed_at = plan.presented + timedelta(minutes=rng.randint(3, 15))
+    signed = accepted and rng.random() < SIGNED_RATE and signed_at < ctx.window.midnight
     child = patient.person.age_group == "child"
     signer = patients.get(patient.guarantor, patient) if child else patient
     ctx.sinks["treatplan"].add(
@@ -252,18 +305,21 @@ def _estimates(coverage: list, procedures: list[Procedure]) -> list[tuple[int, i
 # ---------------------------------------------------------------- groups
 
 
-def _emit_group_notes(ctx, story, rng) -> None:
+def _emit_group_notes(ctx, story) -> None:
     """procgroupitem rows of the visits charted with one group note for their completed procedures.
 
     GroupNum is OpenDental's group-note procedure; this module writes no procedurelog rows, so a group is
     numbered by the ProcNum of its first procedure: a real procedure of the same visit, where another id
-    space would collide with unrelated ProcNums.
+    space would collide with unrelated ProcNums. Visits come oldest first, so those a later as-of date
+    completes take later ids.
     """
     writers = _group_note_writers(ctx.seed, tuple(p.prov_num for p in ctx.staff.providers if p.active))
     for visit in story.visits:
         if visit.status != clinical.COMPLETE or visit.day < FLOOR or len(visit.procedures) < 2:
             continue
-        if (visit.prov_hyg or visit.prov_num) not in writers or rng.random() >= GROUP_NOTE_RATE:
+        if (visit.prov_hyg or visit.prov_num) not in writers:
+            continue
+        if stream(ctx.seed, "group-note", visit.apt_num).random() >= GROUP_NOTE_RATE:
             continue
         group = visit.procedures[0].proc_num
         for proc in visit.procedures:
@@ -279,27 +335,41 @@ def _group_note_writers(seed: int, prov_nums: tuple[int, ...]) -> frozenset[int]
     return frozenset(ranked[:max(1, round(len(ranked) * GROUP_NOTE_HABIT))])
 
 
-def _emit_multi_visit(ctx, story, planned_at: dict[int, datetime], rng) -> None:
-    """procmultivisit rows: each visit's (or the unscheduled list's) multi-visit work as one group.
+def _emit_multi_visit(ctx, story, planned_at: dict[int, datetime], booked: Booked) -> None:
+    """procmultivisit rows: each visit's multi-visit work as one group, and the work charted without a visit
+    (found at an exam and not booked, or charted as existing) as one group per time it was charted.
 
     The group is made when the work is planned (its plan, else the procedure's entry) and last edited when
-    the work was completed. A group is in process while some of its procedures are complete and others not;
-    the procedures of one visit share their status, so none is, as the claims agree (an in-process group would
-    hold its claim, status 'I', which claims.py never does).
+    the work was booked or, once its visit is kept, completed. A group is in process while some of its
+    procedures are complete and others not; the procedures of one visit share their status, so none is, as the
+    claims agree (an in-process group would hold its claim, status 'I', which claims.py never does). A planned
+    appointment lists procedures that belong to other visits or to the charted ones: it has no group of its own.
     """
-    batches = [(v, v.procedures) for v in story.visits] + [(None, story.unscheduled)]
-    for visit, procedures in batches:
+    batches = [(v, v.procedures, ("visit", booked[v.apt_num][1])) for v in story.visits
+               if v.status != clinical.PLANNED]
+    charted: dict[datetime, list[Procedure]] = {}
+    for proc in story.unscheduled:
+        if proc.status != clinical.DELETED:
+            charted.setdefault(proc.entered, []).append(proc)
+    batches += [(None, procs, ("charted", story.patient.pat_num, at)) for at, procs in charted.items()]
+    groups = []
+    for visit, procedures, key in batches:
         members = [p for p in procedures if p.code.code in MULTI_VISIT_CODES]
         if not members:
             continue
         members = sorted(members + [p for p in procedures if p.code.code in WITH_CROWN], key=lambda p: p.proc_num)
-        entered = min(planned_at.get(p.proc_num, p.entered) for p in members)
-        if entered.date() < FLOOR or entered > ctx.window.end_of_data or min(p.day for p in members) < FLOOR:
+        on_file = min(_on_file(p, booked) for p in members)
+        entered = min([on_file] + [planned_at[p.proc_num] for p in members if p.proc_num in planned_at])
+        if entered.date() < FLOOR or min(p.day for p in members) < FLOOR:
             continue
-        if rng.random() >= MULTI_VISIT_RATE:
+        if stream(ctx.seed, "multi-visit", *key).random() >= MULTI_VISIT_RATE:
             continue
+        done = visit is not None and visit.status == clinical.COMPLETE and visit.end is not None
+        edited = visit.end + timedelta(minutes=5) if done else on_file
+        groups.append((entered, key[1:], members, edited))
+    groups.sort(key=lambda g: g[:2])  # ids in the order the groups were made
+    for entered, _, members, edited in groups:
         in_process = len({p.status for p in members}) > 1
-        edited = _edited(ctx, visit, entered, members)
         first = None
         for proc in members:
             num = ctx.ids.next("procmultivisit")
@@ -308,11 +378,3 @@ def _emit_multi_visit(ctx, story, planned_at: dict[int, datetime], rng) -> None:
                 ProcMultiVisitNum=num, GroupProcMultiVisitNum=first, ProcNum=proc.proc_num, ProcStatus=proc.status,
                 IsInProcess=in_process, SecDateTEntry=entered, SecDateTEdit=edited, PatNum=story.patient.pat_num,
             )
-
-
-def _edited(ctx, visit: Visit | None, entered: datetime, members: list[Procedure]) -> datetime:
-    """When the group was last touched: its work booked (procedure entry), or set complete after the visit."""
-    edited = max([entered] + [p.entered for p in members if p.entered <= ctx.window.end_of_data])
-    if visit is not None and visit.end is not None:
-        edited = max(edited, min(visit.end + timedelta(minutes=5), ctx.window.end_of_data))
-    return edited
