@@ -23,6 +23,8 @@ DBT_LAG_DAYS = 30
 # table's columns). Every other date and timestamp stays before the as-of date's midnight.
 FUTURE_ALLOWED = {
     ("appointment", "AptDateTime"): '"AptStatus" = 1',
+    # the history row written when a visit is booked, for a visit still ahead (OpenDental's own history)
+    ("histappointment", "AptDateTime"): '"AptStatus" = 1',
     ("procedurelog", "ProcDate"): '"ProcStatus" = 1',
     ("recall", "DateDue"): "true",
     ("recall", "DateDueCalc"): "true",

@@ -15,7 +15,7 @@ sent and answered before the work; typed Other, as the contract allows no PreAut
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from generators import calendar
 from generators.context import Context
@@ -361,8 +361,10 @@ def preauthorize(ctx: Context, ledger: Ledger, procedures, coverage: Coverage, e
     return claim
 
 
-def estimate(ctx: Context, ledger: Ledger, procedure, coverage: Coverage, entered: date) -> None:
-    """A treatment-planned procedure's estimate for one plan (claimproc status 6, on no claim)."""
+def estimate(ctx: Context, ledger: Ledger, procedure, coverage: Coverage, entered: date,
+             moved: datetime | None = None) -> None:
+    """A treatment-planned procedure's estimate for one plan (claimproc status 6, on no claim); `moved`: when the
+    procedure was moved to another visit (its date, and so this row, changed then)."""
     charge = Charge(procedure.proc_num, procedure.day, procedure.fee, procedure.prov_num, procedure.code.code)
     line = estimate_line(charge, procedure.code.coverage, coverage, BenefitYear())
     ctx.sinks["claimproc"].add(
@@ -377,5 +379,6 @@ def estimate(ctx: Context, ledger: Ledger, procedure, coverage: Coverage, entere
         InsEstTotalOverride=-1.0, PaidOtherInsOverride=-1.0, WriteOffEst=line.write_off / 100,
         WriteOffEstOverride=-1.0, ClinicNum=0, InsSubNum=coverage.ins_sub_num, PayPlanNum=0,
         SecUserNumEntry=ctx.staff.users_by_role("billing")[0].user_num, SecDateEntry=entered,
-        SecDateTEdit=min(calendar.at(entered, 16 * 60), ctx.window.end_of_data), DateInsFinalized=None,
+        SecDateTEdit=min(max(calendar.at(entered, 16 * 60), moved or datetime.min), ctx.window.end_of_data),
+        DateInsFinalized=None,
     )

@@ -79,6 +79,8 @@ class Procedure:
     entered: datetime
     site: tuple[str, str] = ("", "")  # (ToothNum, Surf), drawn when the procedurelog row is written
     planned_apt: int = 0  # the planned appointment it belongs to (procedurelog.PlannedAptNum)
+    made: tuple = ()  # (when it was entered, AptNum, position): the order of ProcNums (_number_procedures)
+    moved: datetime | None = None  # when it was moved onto the visit that rebooked its own
 
 
 @dataclass(slots=True)
@@ -101,6 +103,7 @@ class Visit:
     lost_procedures: list[Procedure] = field(default_factory=list)  # a lost visit's work, numbered, not written
     order: tuple = ()  # (day it was asked for, AptNum): the order of bookings in the book (generators/diary.py)
     planned_codes: list[str] = field(default_factory=list)  # a planned appointment's: all of its case's work
+    fate: int = 0  # the AptStatus it will end with (its status once its day has passed)
 
     @property
     def day(self) -> date:
@@ -183,15 +186,20 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
         # each visit draws from a stream of its own: a visit a later as-of date adds changes no other one
         vrng = stream(ctx.seed, "visit", apt_nums[index])
         codes, surgical = _slot_codes(slot, cases, child, life.perio, chart, vrng)
+        lost = made[slot.rebooks] if slot.rebooks >= 0 else None
+        moved = lost.lost_procedures if lost is not None else []
+        if moved:  # a rebooked visit carries the work of the one it replaces: the same procedures, moved
+            codes = [p.code.code for p in moved]
         exam = made[plan.cases[slot.case].found_at] if slot.case >= 0 else None
         visit = _book(ctx, scheduler, apt_nums[index], slot, codes, surgical, child, made, exam, vrng)
         made[index] = visit
+        work = _moved(visit, moved) if moved else _procedures(visit, codes, vrng)
         if visit.status in (COMPLETE, SCHEDULED):
-            visit.procedures = _procedures(visit, codes, vrng)
+            visit.procedures = work
             if slot.case >= 0:
                 by_case[slot.case] += visit.procedures
         elif visit.status != PLANNED:  # lost: its work is not on it, but keeps the ProcNums it had while booked
-            visit.lost_procedures = _procedures(visit, codes, vrng)
+            visit.lost_procedures = work
     if booking:  # the book holds every visit of the story, made by the as-of date or not (see diary.Book.room)
         return [v for v in made if v is not None], [], []
     cut = window.midnight
@@ -246,8 +254,8 @@ def made_on(procedure: Procedure, made: list) -> bool:
 def _number_procedures(ctx: Context, visits_: list[Visit], unscheduled: list[Procedure]) -> None:
     """ProcNums in the order the procedures were entered, so those a later as-of date adds come after the rest:
     a visit's when it was booked, charted work when it was charted."""
-    entries = [((v.booked, v.apt_num, k, ""), p) for v in visits_ if v.status != PLANNED
-               for k, p in enumerate(v.procedures or v.lost_procedures)]
+    work = {id(p): p for v in visits_ if v.status != PLANNED for p in v.procedures + v.lost_procedures}
+    entries = [(p.made, p) for p in work.values()]
     # charted work: by when and what; the sort keeps the order of equal ones (work charted together)
     entries += [((p.entered, 0, 0, p.code.code), p) for p in unscheduled]
     entries.sort(key=lambda e: e[0])
@@ -362,11 +370,12 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     if exam is not None:  # work found at an exam is booked after it
         booked = max(booked, exam.start + timedelta(minutes=5 * len(exam.pattern) + 5))
     booked = min(booked, start - timedelta(hours=1))
+    fate = status
     if day >= window.as_of:
         status = SCHEDULED
     visit = Visit(apt_num, slot.kind, status, start, prov, hyg, _visit_type(slot.kind, child, minutes, codes, rng),
                   booked=booked, pattern=pattern(minutes, hyg is not None), booked_at_checkout=slot.booked_at_checkout,
-                  dentist=dentist, order=scheduler.order)
+                  dentist=dentist, order=scheduler.order, fate=fate)
     if slot.planned >= 0 and made[slot.planned] is not None:
         visit.next_apt = made[slot.planned].apt_num
     if slot.rebooks >= 0 and made[slot.rebooks] is not None:
@@ -410,13 +419,26 @@ def _fee(code: ProcCode, rng) -> int:
 def _procedures(visit: Visit, codes: list[str], rng) -> list[Procedure]:
     done = visit.status == COMPLETE
     procedures = []
-    for code_text in codes:
+    for k, code_text in enumerate(codes):
         code = treatment.code(code_text)
         prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
         procedures.append(Procedure(0, code, COMPLETED if done else TREATMENT_PLANNED,
                                     visit.day, _fee(code, rng), prov, visit.apt_num, entered,
-                                    planned_apt=visit.next_apt))
+                                    planned_apt=visit.next_apt, made=(visit.booked, visit.apt_num, k, "")))
+    return procedures
+
+
+def _moved(visit: Visit, procedures: list[Procedure]) -> list[Procedure]:
+    """A lost visit's procedures, moved onto the visit that rebooks it (ProcNum and fee kept)."""
+    done = visit.status == COMPLETE
+    for p in procedures:
+        p.status, p.day, p.apt_num, p.planned_apt = COMPLETED if done else TREATMENT_PLANNED, visit.day, \
+            visit.apt_num, visit.next_apt
+        p.prov_num = visit.prov_hyg if p.code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
+        if done:
+            p.entered = visit.start + timedelta(minutes=30)
+        p.moved = visit.booked
     return procedures
 
 
@@ -533,7 +555,7 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
             Confirmed=confirmed if visit.status in (COMPLETE, BROKEN) else unconfirmed,
             Op=0 if on_list or visit.status == PLANNED else _operatory(ctx, visit), ProvNum=visit.prov_num,
             ProvHyg=visit.prov_hyg, AptDateTime=visit.start, IsNewPatient=visit.kind == "new",
-            ProcDescript=_description(visit), ClinicNum=0,
+            ProcDescript=description(visit), ClinicNum=0,
             IsHygiene=visit.prov_hyg is not None, DateTStamp=stamp, DateTimeArrived=arrived, DateTimeSeated=seated,
             DateTimeDismissed=dismissed, AppointmentTypeNum=visit.type_num, NextAptNum=visit.next_apt,
             SecUserNumEntry=front[visit.apt_num % len(front)].user_num, SecDateTEntry=booked,
@@ -545,12 +567,13 @@ def emit(ctx: Context, patient: Patient, visits_: list[Visit], unscheduled: list
         _emit_procedure(ctx, patient, proc, child, done_at=None)
 
 
-def _description(visit: Visit) -> str:
+def description(visit: Visit, as_booked: bool = False) -> str:
     """appointment.ProcDescript: the procedures on it; a planned appointment's are its case's, known when it is
-    made at the exam (not only those booked so far)."""
+    made at the exam (not only those booked so far). `as_booked`: a lost visit's too, as it was booked (for its
+    history rows)."""
     if visit.status == PLANNED and visit.planned_codes:
         return ", ".join(treatment.code(c).abbr for c in visit.planned_codes)
-    return ", ".join(p.code.abbr for p in visit.procedures)
+    return ", ".join(p.code.abbr for p in visit.procedures or (visit.lost_procedures if as_booked else []))
 
 
 def chair_requests(visits_: list[Visit]) -> list[Request]:
@@ -574,7 +597,7 @@ def _emit_procedure(ctx: Context, patient: Patient, proc: Procedure, child: bool
     rng = stream(ctx.seed, "procedure-row", proc.proc_num)
     tooth, surf = proc.site = treatment.site(proc.code, child, rng)
     done = proc.status == COMPLETED
-    stamp = (done_at or proc.entered) + timedelta(minutes=rng.randint(1, 20))
+    stamp = max(done_at or proc.entered, proc.moved or proc.entered) + timedelta(minutes=rng.randint(1, 20))
     stamp = min(stamp, ctx.window.end_of_data)
     entry_user = proc.prov_num if done else ctx.staff.users_by_role("front")[0].user_num
     ctx.sinks["procedurelog"].add(

@@ -252,4 +252,5 @@ def _plan_estimates(ctx: Context, story: Story) -> None:
         if procedure.fee <= 0 or BY_CODE[procedure.code.code].category in claims.NOT_BILLED_CATEGORIES:
             continue
         for coverage in sorted(active, key=lambda c: c.ordinal):
-            claims.estimate(ctx, ledger, procedure, coverage, min(procedure.entered.date(), ctx.window.last_day))
+            claims.estimate(ctx, ledger, procedure, coverage, min(procedure.entered.date(), ctx.window.last_day),
+                            procedure.moved)

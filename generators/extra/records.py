@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from contract.opendental import LAB_PROCEDURES
 from contract.rules import FLOOR, future_allowed
 from generators import calendar
-from generators.clinical import BROKEN, COMPLETE, PLANNED, SCHEDULED, UNSCHEDULED, _operatory
+from generators.clinical import BROKEN, COMPLETE, PLANNED, SCHEDULED, UNSCHEDULED, _operatory, description
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.rng import stream
 
@@ -150,7 +150,8 @@ def _snapshot(ctx, patient, visit, front: list[int]) -> dict:
     return {
         "PatNum": patient.pat_num, "AptNum": visit.apt_num, "Pattern": visit.pattern,
         "Op": _operatory(ctx, visit), "ProvNum": visit.prov_num, "ProvHyg": visit.prov_hyg,
-        "IsNewPatient": visit.kind == "new", "ProcDescript": ", ".join(p.code.abbr for p in visit.procedures),
+        # the work it was booked with (a lost visit's is no longer on it, but was when these rows were written)
+        "IsNewPatient": visit.kind == "new", "ProcDescript": description(visit, as_booked=True),
         "IsHygiene": visit.prov_hyg is not None, "AppointmentTypeNum": visit.type_num,
         "SecUserNumEntry": front[visit.apt_num % len(front)],  # who booked it, as on the appointment row
     }
@@ -166,7 +167,9 @@ def _events(staff, visit, following, front: list[int], rng) -> list[tuple]:
         last = _between(last, original, draw())
         events.append((last, MODIFIED, _pick(front, draw), _pick(MOVE_NOTES, draw), SCHEDULED, UNCONFIRMED,
                        visit.start))
-    status = visit.status
+    # how the visit ends, also for one still ahead on the as-of date: the rows after it are dropped by the caller,
+    # and those before it (a reminder call) are the same on every as-of date
+    status = visit.fate or visit.status
     if status == SCHEDULED:
         return events
     confirmed = CONFIRMED if status in (COMPLETE, BROKEN) else UNCONFIRMED  # as on the appointment row
@@ -180,7 +183,8 @@ def _events(staff, visit, following, front: list[int], rng) -> list[tuple]:
         events.append((last, MODIFIED, _pick(front, draw), _pick(CONFIRM_NOTES, draw), SCHEDULED, CONFIRMED,
                        visit.start))
     if status == COMPLETE:  # set complete by the provider at dismissal; provider users have UserNum == ProvNum
-        moment, user, note = visit.end + timedelta(minutes=1 + int(draw() * 30)), visit.prov_hyg or visit.prov_num, ""
+        end = visit.end or visit.start + timedelta(minutes=5 * len(visit.pattern))  # not yet ended: dropped anyway
+        moment, user, note = end + timedelta(minutes=1 + int(draw() * 30)), visit.prov_hyg or visit.prov_num, ""
     else:
         moment, user = visit.start + timedelta(minutes=5 + int(draw() * 115)), _pick(front, draw)
         note = _pick(MISSED_NOTES[status], draw)
