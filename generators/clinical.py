@@ -13,6 +13,7 @@ mistake is deleted.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -153,55 +154,97 @@ def _visit_type(kind: str, child: bool, minutes: int, codes: list[str], rng) -> 
     return SHORT_TREATMENT_TYPE if minutes <= 30 else LONG_TREATMENT_TYPE
 
 
-def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[list[Visit], list[Procedure], list]:
-    """Appointments and procedures of one patient (rows are written by `emit`), and the treatment presented at
-    each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py). `booking`:
-    only the visits, as the appointment book needs them (generators/diary.py); the rest draws nothing more
-    from the patient's stream that a visit depends on."""
+@dataclass
+class _Booking:
+    """One patient's visits while they are being booked (see booking_steps)."""
+
+    patient: Patient
+    life: visits.Life
+    plan: visits.Plan
+    apt_nums: list[int]
+    scheduler: Scheduler
+    cases: list
+    chart: treatment.Chart
+    made: list
+    by_case: list
+
+
+def _start(ctx: Context, patient: Patient) -> _Booking | None:
     person = patient.person
-    window = ctx.window
     life = _from_age_one(person.life, patient.birthdate)
-    rng = stream(ctx.seed, "clinical", person.pat_num)  # draws after the visits, in an order the cut leaves alone
-    plan = visits.plan(life, window.as_of, stream(ctx.seed, "recall-rhythm", person.pat_num),
-                       stream(ctx.seed, "emergencies", person.pat_num), window.horizon,
+    plan = visits.plan(life, ctx.window.as_of, stream(ctx.seed, "recall-rhythm", person.pat_num),
+                       stream(ctx.seed, "emergencies", person.pat_num), ctx.window.horizon,
                        lambda exam: stream(ctx.seed, "findings", person.pat_num, exam.target.toordinal(), exam.kind))
     if not plan.slots:
-        return [], [], []
+        return None
     child = person.age_group == "child"
-    chart = treatment.Chart()
-    apt_nums = _appointment_numbers(ctx, plan.slots)
-    scheduler = Scheduler(ctx, patient)
     # each case draws from its own stream (keyed by its exam), so cases found later change no earlier one's codes
     cases = [_case_codes(ctx, plan, case, life, child, _case_stream(ctx, person.pat_num, plan.slots[case.found_at]))
              for case in plan.cases]
-    made: list[Visit | None] = [None] * len(plan.slots)
-    by_case: list[list[Procedure]] = [[] for _ in plan.cases]
-    unscheduled: list[Procedure] = []
+    return _Booking(patient, life, plan, _appointment_numbers(ctx, plan.slots), Scheduler(ctx, patient), cases,
+                    treatment.Chart(), [None] * len(plan.slots), [[] for _ in plan.cases])
+
+
+def booking_steps(ctx: Context, patient: Patient) -> Iterator[tuple]:
+    """Book the patient's visits one at a time, in the order they were made: yields each one's order (day asked
+    for, AptNum) before booking it, so that engine.build_book can book every patient's visits in one order
+    across the practice; each visit takes its chair in the book as soon as it is booked."""
+    story = _start(ctx, patient)
+    if story is None:
+        return
+    for index in _booking_order(story.plan.slots):
+        slot = story.plan.slots[index]
+        yield (slot.booked.toordinal(), story.apt_nums[index])
+        visit = _book_slot(ctx, story, index)
+        if visit is not None and visit.status != PLANNED:
+            ctx.book.hold(chair_requests([visit])[0])
+
+
+def _book_slot(ctx: Context, story: _Booking, index: int) -> Visit | None:
+    plan, made, cases = story.plan, story.made, story.cases
+    slot = plan.slots[index]
+    if slot.case >= 0 and cases[slot.case][2]:
+        return None  # referred out: no visit here (see _unaccepted)
+    child = story.patient.person.age_group == "child"
+    # each visit draws from a stream of its own: a visit a later as-of date adds changes no other one
+    vrng = stream(ctx.seed, "visit", story.apt_nums[index])
+    codes, surgical = _slot_codes(slot, cases, child, story.life.perio, story.chart, vrng)
+    lost = made[slot.rebooks] if slot.rebooks >= 0 else None
+    moved = lost.lost_procedures if lost is not None else []
+    if moved:  # a rebooked visit carries the work of the one it replaces: the same procedures, moved
+        codes = [p.code.code for p in moved]
+    exam = made[plan.cases[slot.case].found_at] if slot.case >= 0 else None
+    visit = _book(ctx, story.scheduler, story.apt_nums[index], slot, codes, surgical, child, made, exam, vrng)
+    made[index] = visit
+    work = _moved(visit, moved) if moved else _procedures(visit, codes, vrng)
+    if visit.status in (COMPLETE, SCHEDULED):
+        visit.procedures = work
+        if slot.case >= 0:
+            story.by_case[slot.case] += visit.procedures
+    elif visit.status != PLANNED:  # lost: its work is not on it, but keeps the ProcNums it had while booked
+        visit.lost_procedures = work
+    return visit
+
+
+def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[list[Visit], list[Procedure], list]:
+    """Appointments and procedures of one patient (rows are written by `emit`), and the treatment presented at
+    each exam: (exam visit, its procedures), for the treatment plans (generators/extra/plans.py). `booking`:
+    only the visits (a dry run's estimate; the appointment book itself is filled by booking_steps)."""
+    person = patient.person
+    window = ctx.window
+    rng = stream(ctx.seed, "clinical", person.pat_num)  # draws after the visits, in an order the cut leaves alone
+    story = _start(ctx, patient)
+    if story is None:
+        return [], [], []
+    plan, made, cases = story.plan, story.made, story.cases
     # in the order the visits were booked: one booked later (such as one a later as-of date adds) can take no day
     # or chair from one booked earlier; a visit is always booked after those it follows from
     for index in _booking_order(plan.slots):
-        slot = plan.slots[index]
-        if slot.case >= 0 and cases[slot.case][2]:
-            continue  # referred out: no visit here (see _unaccepted)
-        # each visit draws from a stream of its own: a visit a later as-of date adds changes no other one
-        vrng = stream(ctx.seed, "visit", apt_nums[index])
-        codes, surgical = _slot_codes(slot, cases, child, life.perio, chart, vrng)
-        lost = made[slot.rebooks] if slot.rebooks >= 0 else None
-        moved = lost.lost_procedures if lost is not None else []
-        if moved:  # a rebooked visit carries the work of the one it replaces: the same procedures, moved
-            codes = [p.code.code for p in moved]
-        exam = made[plan.cases[slot.case].found_at] if slot.case >= 0 else None
-        visit = _book(ctx, scheduler, apt_nums[index], slot, codes, surgical, child, made, exam, vrng)
-        made[index] = visit
-        work = _moved(visit, moved) if moved else _procedures(visit, codes, vrng)
-        if visit.status in (COMPLETE, SCHEDULED):
-            visit.procedures = work
-            if slot.case >= 0:
-                by_case[slot.case] += visit.procedures
-        elif visit.status != PLANNED:  # lost: its work is not on it, but keeps the ProcNums it had while booked
-            visit.lost_procedures = work
-    if booking:  # the book holds every visit of the story, made by the as-of date or not (see diary.Book.room)
+        _book_slot(ctx, story, index)
+    if booking:
         return [v for v in made if v is not None], [], []
+    unscheduled: list[Procedure] = []
+    by_case = story.by_case
     cut = window.midnight
     for index, visit in enumerate(made):  # not made yet on the as-of date: booked later, it is not on file
         if visit is not None and visit.booked >= cut:
@@ -212,6 +255,7 @@ def simulate(ctx: Context, patient: Patient, booking: bool = False) -> tuple[lis
     unscheduled += _unaccepted(ctx, plan, made, cases, by_case)
     unscheduled += _first_exam_chart(ctx, patient, result, rng)
     unscheduled += _deleted(unscheduled, ctx.seed, person.pat_num)
+    unscheduled += _not_rebooked(result)
     _number_procedures(ctx, result, unscheduled)
     result.sort(key=lambda v: v.start)
     completed = [v for v in result if v.status == COMPLETE]
@@ -257,7 +301,7 @@ def _number_procedures(ctx: Context, visits_: list[Visit], unscheduled: list[Pro
     work = {id(p): p for v in visits_ if v.status != PLANNED for p in v.procedures + v.lost_procedures}
     entries = [(p.made, p) for p in work.values()]
     # charted work: by when and what; the sort keeps the order of equal ones (work charted together)
-    entries += [((p.entered, 0, 0, p.code.code), p) for p in unscheduled]
+    entries += [((p.entered, 0, 0, p.code.code), p) for p in unscheduled if id(p) not in work]
     entries.sort(key=lambda e: e[0])
     numbers = ctx.ids.reserve("procedurelog", len(entries))
     for number, (_, procedure) in zip(numbers, entries):
@@ -338,8 +382,8 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     before = [v.day for v in (exam, lost, during) if v is not None]
     after = max(lo, max(before) + timedelta(days=1)) if before else lo
     booked_on = ctx.book.day_of(apt_num) if ctx.book is not None else None
-    if booked_on is not None:  # writing the rows: the day the run booked it on (generators/diary.py)
-        day, surgical = booked_on
+    if booked_on is not None:  # writing the rows: the day and outcome the run booked it with (generators/diary.py)
+        day, surgical, status = booked_on
     else:
         day = None
         for earliest in dict.fromkeys((after, lo)):  # in the rare case nothing fits after them, as before
@@ -353,10 +397,11 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         day = day or min(max(slot.target, lo), hi)
         if status == BROKEN:
             day = cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical, minutes)
+        prov = scheduler.providers(apt_num, day, slot.kind, surgical)[0]
+        status = _column_outcome(ctx.column_days, day, prov, status, scheduler.order)
         if ctx.book is not None:
-            ctx.book.booked(apt_num, day, surgical)
+            ctx.book.booked(apt_num, day, surgical, status)
     prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
-    status = _column_outcome(ctx.column_days, day, prov, status, scheduler.order)
     start = scheduler.start_time(day, minutes, rng)
     if ctx.book is not None and not ctx.book.live:  # the time asked for is drawn all the same: streams stay in step
         start = ctx.book.start(apt_num, day, start)
@@ -427,6 +472,22 @@ def _procedures(visit: Visit, codes: list[str], rng) -> list[Procedure]:
                                     visit.day, _fee(code, rng), prov, visit.apt_num, entered,
                                     planned_apt=visit.next_apt, made=(visit.booked, visit.apt_num, k, "")))
     return procedures
+
+
+def _not_rebooked(visits_: list[Visit]) -> list[Procedure]:
+    """The work of lost visits not (yet) on a visit that rebooks them: still treatment-planned, on no appointment
+    (OpenDental's unscheduled treatment), dated the lost visit's day and changed when it was lost."""
+    shown = {v.apt_num for v in visits_}
+    left: dict[int, Procedure] = {}
+    for visit in sorted(visits_, key=lambda v: v.order or (0, 0)):
+        for p in visit.lost_procedures:
+            if p.apt_num not in shown or p.apt_num == visit.apt_num:
+                p.status, p.apt_num, p.day = TREATMENT_PLANNED, 0, visit.day
+                p.moved = visit.start + timedelta(minutes=5)
+                left[id(p)] = p
+            else:
+                left.pop(id(p), None)
+    return list(left.values())
 
 
 def _moved(visit: Visit, procedures: list[Procedure]) -> list[Procedure]:

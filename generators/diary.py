@@ -76,8 +76,9 @@ class Book:
     def _held(self, day: date, owner: int, order: tuple) -> int:
         return sum(minutes for held, minutes in self._load.get((day, owner), ()) if held < order)
 
-    def booked(self, apt_num: int, day: date, surgical: bool) -> None:
-        self._days[apt_num] = day.toordinal() * 2 + surgical
+    def booked(self, apt_num: int, day: date, surgical: bool, status: int) -> None:
+        """The day a visit is booked on, whether the surgeon sees it, and how it ends (AptStatus)."""
+        self._days[apt_num] = (day.toordinal() << 4 | status) << 1 | surgical
 
     def hold(self, request: Request) -> None:
         """A visit that keeps its chair (kept, booked or broken): its minutes are taken from the day."""
@@ -126,10 +127,13 @@ class Book:
 
     # ---- while writing the rows
 
-    def day_of(self, apt_num: int) -> tuple[date, bool] | None:
-        """(day, seen by the surgeon) as the visit was booked; None while booking or for a visit never booked."""
+    def day_of(self, apt_num: int) -> tuple[date, bool, int] | None:
+        """(day, seen by the surgeon, how it ends) as the visit was booked; None while booking or for a visit
+        never booked."""
         packed = None if self.live else self._days.get(apt_num)
-        return None if packed is None else (date.fromordinal(packed >> 1), bool(packed & 1))
+        if packed is None:
+            return None
+        return date.fromordinal(packed >> 5), bool(packed & 1), packed >> 1 & 15
 
     def start(self, apt_num: int, day: date, asked: datetime) -> datetime:
         """The visit's start in the book; the time asked for when it holds no chair."""

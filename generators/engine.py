@@ -16,6 +16,7 @@ process or shard produces them; the pipeline writes them in chunk order.
 
 from __future__ import annotations
 
+import heapq
 import importlib
 import multiprocessing
 import signal
@@ -98,22 +99,35 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
 
 
 def build_book(run: Run) -> Book:
-    """The practice's appointment book (generators/diary.py): every chunk in turn books its visits (rows are not
-    written), each day filling up as it goes; then the days are laid out. The same for any number of workers
-    and any shard, since every chunk is booked, in order."""
+    """The practice's appointment book (generators/diary.py): every visit of the practice booked in the order the
+    visits were made (rows are not written), each day filling up as it goes; then the days are laid out. So a
+    visit finds the book as it stood when it was booked, and a visit a later as-of date adds (made after the
+    earlier one) changes no day, time or chair of one made before it. The same for any number of workers and any
+    shard, since every chunk is booked."""
     staff_ = run.ctx.staff
     book = Book({p.prov_num: list(p.operatories) for p in staff_.providers if p.operatories}, staff_.opening_minutes,
                 run.ctx.window.midnight)
+    waiting = []  # (order of the patient's next visit, patient's place, their steps, chunk context, PatNum)
     for index in range(len(run.chunks)):
         ctx = _chunk_context(run, index, book=book)
         for household in run.households(index):
             if not on_file(ctx, household):
                 continue
             for patient in patients.create_household(ctx, household):
-                ctx.ids.person(patient.pat_num)
-                visits_, _, _ = clinical.simulate(ctx, patient, booking=True)
-                for request in clinical.chair_requests(visits_):
-                    book.hold(request)
+                ctx.ids.person(patient.pat_num)  # the AptNums of the patient's part, taken now
+                steps = clinical.booking_steps(ctx, patient)
+                order = next(steps, None)
+                if order is not None:
+                    waiting.append((order, len(waiting), steps, ctx, patient.pat_num))
+    heapq.heapify(waiting)
+    while waiting:
+        _, place, steps, ctx, pat_num = waiting[0]
+        ctx.ids.person(pat_num)
+        order = next(steps, None)  # books that visit, then tells when the patient's next one was made
+        if order is None:
+            heapq.heappop(waiting)
+        else:
+            heapq.heapreplace(waiting, (order, place, steps, ctx, pat_num))
     book.close()
     return book
 

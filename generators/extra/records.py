@@ -164,7 +164,9 @@ def _events(staff, visit, following, front: list[int], rng) -> list[tuple]:
     last = visit.booked
     events = [(last, CREATED, front[visit.apt_num % len(front)], "", SCHEDULED, UNCONFIRMED, original or visit.start)]
     if original is not None:
-        last = _between(last, original, draw())
+        # moved while the booking call was still going on (the patient asked for a later day): so the move is on
+        # file exactly when the booking is, whatever the as-of date
+        last = last + timedelta(minutes=1 + int(draw() * 9))
         events.append((last, MODIFIED, _pick(front, draw), _pick(MOVE_NOTES, draw), SCHEDULED, UNCONFIRMED,
                        visit.start))
     # how the visit ends, also for one still ahead on the as-of date: the rows after it are dropped by the caller,
