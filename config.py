@@ -89,6 +89,9 @@ class GeneratorConfig:
     # pace of that window (generators/calendar.py, Window.pace). None: the as-of date.
     paced_by: date | None = None
     explicit: frozenset = frozenset()  # the practice settings given on the command line, environment or file
+    # (patients, appointments, procedures) a practice advanced past its pace date holds by now (engine.py); None:
+    # the requested ones
+    expected: tuple[int, int, int] | None = None
 
     @property
     def target(self) -> str:

@@ -13,6 +13,9 @@
     .\generate.ps1 -DbHost localhost -DbUser postgres -DbPassword (Read-Host) -Reset -Seed 7
 .EXAMPLE
     .\generate.ps1 -DbHost embedded -DbtProfile $HOME\.dbt\profiles.yml
+.EXAMPLE
+    .\generate.ps1 -AdvanceTo today
+    Takes the practice in the database to today's date (-AdvanceTo 2026-12-01 for a given day).
 #>
 [CmdletBinding()]
 param(
@@ -26,6 +29,8 @@ param(
     [string]$DbPassword,
     [string]$StartDate,
     [string]$AsOf,
+    [string]$AdvanceTo,
+    [string]$PacedBy,
     [int]$Seed = -1,
     [int]$Workers,
     [string]$EnvFile,
@@ -52,6 +57,8 @@ if ($DbName) { $cli += @('--db-name', $DbName) }
 if ($DbUser) { $cli += @('--db-user', $DbUser) }
 if ($StartDate) { $cli += @('--start-date', $StartDate) }
 if ($AsOf) { $cli += @('--as-of', $AsOf) }
+if ($AdvanceTo) { $cli += if ($AdvanceTo -eq 'today') { @('--advance-to') } else { @('--advance-to', $AdvanceTo) } }
+if ($PacedBy) { $cli += @('--paced-by', $PacedBy) }
 if ($Seed -ge 0) { $cli += @('--seed', $Seed) }
 if ($Workers) { $cli += @('--workers', $Workers) }
 if ($EnvFile) { $cli += @('--env-file', $EnvFile) }

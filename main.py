@@ -147,7 +147,7 @@ def _load(conn, config: GeneratorConfig, run: engine.Run, chunks: list[int], con
     counts = dict.fromkeys(GENERATED_TABLES, 0)
     if whole:
         loader.drop_primary_keys(conn, GENERATED_TABLES)
-    patients = sum(run.patients_in(c) for c in chunks)
+    patients = sum(run.patients_on_file(c) for c in chunks)
     progress = console.progress(PHASES, patients)
     if config.shard is None or config.shard[0] == 1:
         counts.update(pipeline.write_reference(run, writer, progress))
@@ -290,6 +290,7 @@ def generate(config: GeneratorConfig, console: Console, server_line: str | None 
         loader.begin_run(conn, config.shard)
         loader.apply_schema(conn, config)
         run = engine.prepare(config)
+        config = run.ctx.config  # with the counts its validators expect
         chunks = engine.shard_chunks(len(run.chunks), config.shard)
         _check_target(conn, config, run, chunks)
         if config.reset:
@@ -364,7 +365,9 @@ def advance_practice(config: GeneratorConfig, console: Console, server_line: str
         before, after = advance.configs(recorded, config)
         console.advancing(config, recorded)
         console.status("Simulating the practice on both dates and comparing them...")
-        changes = advance.compute(advance.prepare(before, after), config.workers)
+        plan = advance.prepare(before, after)
+        after = plan.after.ctx.config  # with the counts its validators expect
+        changes = advance.compute(plan, config.workers)
         console.changes(changes, GENERATED_TABLES, config.dry_run)
         if config.dry_run:
             return EXIT_OK
@@ -415,7 +418,7 @@ def validate_only(config: GeneratorConfig, console: Console, server_line: str | 
             return EXIT_USAGE
         recorded = manifest.read(conn)
         if recorded is not None:
-            config = recorded.settings(config)
+            config = engine.with_expected(recorded.settings(config))
             console.note(f"checking against the run recorded in {config.db_name}: {recorded.describe()}")
             for table, now, written in manifest.changed_tables(conn, recorded):
                 console.note(f"raw.{table} holds {now:,} rows where the generator wrote {written:,}: "

@@ -39,7 +39,7 @@ def write_households(run: engine.Run, chunks: list[int], writer: Writer, workers
             writer.write(table, payload, count)
             counts[table] = counts.get(table, 0) + count
             progress.add(table, count)
-        done += run.patients_in(index)
+        done += run.patients_on_file(index)
         progress.patients_done(done)
     writer.flush()
     return counts

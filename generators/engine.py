@@ -56,6 +56,12 @@ class Run:
     def patients_in(self, chunk: int) -> int:
         return self.census.patients_in(self.chunks[chunk].start, self.chunks[chunk].stop)
 
+    def patients_on_file(self, chunk: int) -> int:
+        """The chunk's patients on the books by the as-of date (not those arriving after it)."""
+        people, cut = self.census, (self.ctx.window.as_of - self.census.origin).days
+        return sum(people.starts[h + 1] - people.starts[h] for h in self.chunks[chunk]
+                   if people.arrives[h] < 0 or people.arrives[h] < cut)
+
     def households(self, chunk: int) -> list[census.Household]:
         return self.census.households(self.chunks[chunk].start, self.chunks[chunk].stop)
 
@@ -86,6 +92,7 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
 
     people = census.build(config.num_patients, config.num_appointments, window.start, window.pace.as_of, config.seed,
                           window.horizon)
+    ctx.config = config = with_expected(config, people)
     ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
     chunks = _chunked(people)
     plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)
@@ -96,6 +103,22 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
         if hasattr(module, "emit_reference") and getattr(module, "READS_BOOK", False):
             module.emit_reference(ctx)
     return run
+
+
+def with_expected(config: GeneratorConfig, people: census.Census | None = None) -> GeneratorConfig:
+    """The configuration with the counts its validators expect: for a practice advanced past the date it was
+    sized for, its census' patients with those who arrived by now, and the requested visits and procedures
+    grown in proportion to the days."""
+    if config.paced_by is None:
+        return config
+    window = Window(config.start_date, config.as_of, config.paced_by)
+    if people is None:
+        people = census.build(config.num_patients, config.num_appointments, window.start, window.pace.as_of,
+                              config.seed, window.horizon)
+    arrived = sum(1 for days in people.arrives if 0 <= days < (config.as_of - people.origin).days)
+    scale = (config.as_of - config.start_date).days / max(1, (config.paced_by - config.start_date).days)
+    return replace(config, expected=(config.num_patients + arrived, round(config.num_appointments * scale),
+                                     round(config.num_procedures * scale)))
 
 
 def build_book(run: Run) -> Book:

@@ -242,7 +242,8 @@ def _plan_estimates(ctx: Context, story: Story) -> None:
     for exam, procedures in story.presented:
         major = [p for p in procedures if claims.needs_preauth(p.code.code) and p.fee > 0]
         primary, _ = _coverages_on(story.coverage, exam.day)
-        if major and primary is not None:
+        # a pre-authorization of 2022 for work of 2023 would hang off a claim the models drop (contract FLOOR)
+        if major and primary is not None and (exam.day >= FLOOR or all(p.day < FLOOR for p in major)):
             claims.preauthorize(ctx, ledger, major, primary, exam.day, exam.prov_num, exam.apt_num)
     as_of = ctx.window.as_of
     active = [c for c in story.coverage if c.active_on(as_of)]

@@ -47,7 +47,10 @@ def test_advancing_in_two_steps_or_one_or_afresh_gives_the_same_tables(practices
     dbs, _ = practices
     steps, one, fresh = checksums(dbs["steps"]), checksums(dbs["one"]), checksums(dbs["fresh"])
     assert steps == one
-    assert one == fresh
+    # the pending dbt run's row is the dbt project's (its hooks update it): an advance leaves it as it was, a
+    # fresh run writes its own
+    assert {t: c for t, c in one.items() if t != "etl_transform_status"} == \
+        {t: c for t, c in fresh.items() if t != "etl_transform_status"}
     assert one != dbs["before"]
 
 

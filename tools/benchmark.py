@@ -1,13 +1,17 @@
 """Speed and memory of the generator against the load floor, measured in one run per size.
 
     python tools/benchmark.py [--sizes 5000,20000,50000,200000] [--workers N] [--db-name opendental_demo_bench]
+                              [--advance-days 30]
 
 For each size, in a fresh process (so peak memory is that size's own):
   1. the whole run as `python main.py --reset` does it: schema, generation, COPY, indexes, validation;
   2. the load floor: the same rows, dumped to files beforehand, loaded with a plain COPY into the same
-     tables (emptied first) - what PostgreSQL alone needs for these rows on this machine.
-Everything is rolled back. Prints, per size: rows, wall time of each stage, rows/s, peak resident memory
-(the largest of the main process and its workers), and the ratio of the run to the floor.
+     tables (emptied first) - what PostgreSQL alone needs for these rows on this machine;
+  3. an advance of --advance-days days (`python main.py --advance-to`) of the practice generated that many days
+     before the as-of date: both practices simulated and compared, the difference applied, the database checked.
+Everything but the practice the advance starts from is rolled back. Prints, per size: rows, wall time of each
+stage, rows/s, peak resident memory (the largest of the main process and its workers), the ratio of the run to
+the floor, and the advance's time against the whole run's.
 The database must be opendental_demo or opendental_demo_<suffix>; it is created when missing.
 """
 
@@ -91,6 +95,57 @@ def measure(argv: list[str]) -> dict:
             "total_s": total, "floor_s": floor, "peak_rss_mb": peak / 1024, "failed_checks": failed, **stages}
 
 
+def measure_advance(argv: list[str], days: int) -> dict:
+    """An advance of `days` days at one size: the practice generated `days` before the as-of date (committed,
+    not timed), then advanced as `main.py --advance-to` does it, stage by stage, and rolled back."""
+    from datetime import timedelta
+
+    import advance
+    import loader
+    import main
+    import manifest
+    from config import load_config
+    from validators import suite
+
+    at = argv.index("--as-of")
+    to = date.fromisoformat(argv[at + 1])
+    rest = argv[:at] + argv[at + 2:]  # the settings without the as-of date
+    if main.main(rest + ["--as-of", (to - timedelta(days=days)).isoformat(), "--reset", "--quiet"]) != 0:
+        raise SystemExit("the practice to advance could not be generated")
+    config = load_config(rest + ["--advance-to", to.isoformat()])
+    conn, _ = loader.connect(config)
+    stages: dict[str, float] = {}
+    try:
+        started = time.perf_counter()
+        loader.begin_run(conn)
+        recorded = manifest.read(conn)
+        advance.check(recorded, config)
+        advance.hand_changes(conn, recorded)
+        stages["checks_s"] = time.perf_counter() - started
+        before, after = advance.configs(recorded, config)
+        mark = time.perf_counter()
+        plan = advance.prepare(before, after)
+        stages["prepare_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        changes = advance.compute(plan, config.workers)
+        stages["compare_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        advance.apply(conn, changes)
+        stages["apply_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        failed = sum(r.failed for results in suite.run_all(conn, after).values() for r in results)
+        stages["validate_s"] = time.perf_counter() - mark
+        total = time.perf_counter() - started
+    finally:
+        conn.rollback()
+        conn.close()
+    changed = {part: sum(len(getattr(c, part)) for c in changes.values())
+               for part in ("inserted", "updated", "deleted")}
+    return {"advance_s": total, "advance_failed": failed, **{f"advance_{k}": v for k, v in stages.items()},
+            **{f"advance_{k}": v for k, v in changed.items()}}
+
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000", help="patient counts, comma separated")
@@ -98,16 +153,20 @@ def main() -> None:
     parser.add_argument("--db-name", default="opendental_demo_bench")
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--as-of", default=date.today().isoformat())
+    parser.add_argument("--advance-days", type=int, default=30, help="days of the advance measured (0: none)")
     parser.add_argument("--one", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(measure(args.one)))
+        result = measure(args.one)
+        if args.advance_days:
+            result.update(measure_advance(args.one, args.advance_days))
+        print(json.dumps(result))
         return
 
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        child = [sys.executable, __file__, "--one", "--patients", str(size), "--as-of", args.as_of,
-                 "--db-name", args.db_name, "--db-host", args.db_host]
+        child = [sys.executable, __file__, "--advance-days", str(args.advance_days), "--one", "--patients", str(size),
+                 "--as-of", args.as_of, "--db-name", args.db_name, "--db-host", args.db_host]
         if args.workers:
             child += ["--workers", str(args.workers)]
         out = subprocess.run(child, check=True, capture_output=True, text=True, cwd=ROOT).stdout
@@ -121,6 +180,15 @@ def main() -> None:
               f"{r['generate_and_copy_s']:>8.1f}s {r['validate_s']:>8.1f}s {r['total_s']:>6.1f}s {r['floor_s']:>6.1f}s "
               f"{r['total_s'] / r['floor_s']:>10.1f}x {r['rows'] / r['total_s']:>9,.0f} {r['peak_rss_mb']:>7.0f}MB "
               f"{r['failed_checks']:>6}")
+    if args.advance_days:
+        print()
+        print(f"advance of {args.advance_days} days: {'patients':>9} {'inserted':>9} {'updated':>8} {'deleted':>7} "
+              f"{'prepare':>8} {'compare':>8} {'apply':>6} {'validate':>8} {'total':>7} {'of a run':>8} {'failed':>6}")
+        for r in results:
+            print(f"{'':>22}{r['patients']:>9,} {r['advance_inserted']:>9,} {r['advance_updated']:>8,} "
+                  f"{r['advance_deleted']:>7,} {r['advance_prepare_s']:>7.1f}s {r['advance_compare_s']:>7.1f}s "
+                  f"{r['advance_apply_s']:>5.1f}s {r['advance_validate_s']:>7.1f}s {r['advance_s']:>6.1f}s "
+                  f"{r['advance_s'] / r['total_s']:>7.2f}x {r['advance_failed']:>6}")
     if len(results) > 1:
         print()
         pairs = [(results[0], results[-1])]

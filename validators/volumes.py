@@ -9,12 +9,9 @@ warnings: a 500-patient demo cannot meet them and should not fail for it.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from config import GeneratorConfig
 from contract.rules import FLOOR
-from generators import census
-from generators.calendar import Window
 from validators.base import Check
 
 CONTRACT_MIN_PATIENTS = 4_000  # below this the contract's absolute row counts cannot all hold
@@ -62,19 +59,10 @@ def _near(name: str, table: str, count_sql: str, target: int, what: str) -> Chec
                   f"{what} (requested {target:,}, within {spread:,})")
 
 
-@lru_cache(maxsize=4)
 def expected_counts(config: GeneratorConfig) -> tuple[int, int, int]:
-    """The patients, appointments and procedures the run should hold: as requested, or, for a practice advanced
-    past the date it was sized for, the requested ones grown at its pace (the census' patients plus those who
-    arrived by now; the visits and procedures in proportion to the days)."""
-    if config.paced_by is None:
-        return config.num_patients, config.num_appointments, config.num_procedures
-    window = Window(config.start_date, config.as_of, config.paced_by)
-    people = census.build(config.num_patients, config.num_appointments, config.start_date, config.paced_by,
-                          config.seed, window.horizon)
-    arrived = sum(1 for days in people.arrives if 0 <= days < (config.as_of - people.origin).days)
-    scale = (config.as_of - config.start_date).days / max(1, (config.paced_by - config.start_date).days)
-    return config.num_patients + arrived, round(config.num_appointments * scale), round(config.num_procedures * scale)
+    """The patients, appointments and procedures the run should hold: as requested, or for a practice advanced
+    past the date it was sized for, what its pace gives by now (config.expected, see engine.with_expected)."""
+    return config.expected or (config.num_patients, config.num_appointments, config.num_procedures)
 
 
 def contract_size(config: GeneratorConfig) -> bool:

@@ -100,8 +100,8 @@ def _before(visit, day: date, rng) -> datetime:
     check = day - timedelta(days=1 + int(rng.random() * VERIFY_DAYS_AHEAD))
     while check < day and (check < earliest or not calendar.is_open(check)):
         check += ONE_DAY
-    if check == day:
-        return visit.start - timedelta(minutes=20 + int(rng.random() * 40))
+    if check == day:  # before the visit, within office hours (a visit may run after them on a full day)
+        return min(visit.start - timedelta(minutes=20 + int(rng.random() * 40)), calendar.at(day, 16 * 60 + 50))
     return calendar.at(check, 8 * 60 + int(rng.random() * 480))
 
 
