@@ -340,12 +340,8 @@ def _stopped(config: GeneratorConfig, console: Console, exc: BaseException) -> i
 def advance_practice(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
     """--advance-to DATE (see advance.py): in one transaction, or with --dry-run only what it would do."""
     started = time.perf_counter()
-    if server_line:
-        console.note(f"server: {server_line}")
-    try:
-        conn, _ = loader.connect(config, create_missing=False)
-    except loader.DatabaseError as exc:
-        console.error(str(exc))
+    conn = _existing(config, console, server_line)
+    if conn is None:
         return EXIT_USAGE
     try:
         loader.begin_run(conn)
@@ -378,12 +374,7 @@ def advance_practice(config: GeneratorConfig, console: Console, server_line: str
         writer.write_status("etl_load_status", status["etl_load_status"])
         loader.analyze(conn, [t for t in GENERATED_TABLES if changes.get(t)])
         console.status("Checking the whole database...")
-        by_phase = suite.run_all(conn, after)
-        failed = False
-        for number, (phase, _) in enumerate(PHASES, start=1):
-            console.phase(number, phase, "checked")
-            failed = _reported(console, by_phase[phase], {}) or failed
-        if failed:
+        if _checked_all(conn, after, console):
             conn.rollback()
             console.failed_summary()
             return EXIT_INVALID
@@ -401,13 +392,30 @@ def advance_practice(config: GeneratorConfig, console: Console, server_line: str
         conn.close()  # without a commit, PostgreSQL discards everything the advance did
 
 
-def validate_only(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
+def _existing(config: GeneratorConfig, console: Console, server_line: str | None):
+    """A connection to the database as it is (never created here), or None once the error is said."""
     if server_line:
         console.note(f"server: {server_line}")
     try:
-        conn, _ = loader.connect(config, create_missing=False)
+        return loader.connect(config, create_missing=False)[0]
     except loader.DatabaseError as exc:
         console.error(str(exc))
+        return None
+
+
+def _checked_all(conn, config: GeneratorConfig, console: Console) -> bool:
+    """Every check over the whole database, reported phase by phase; True when one failed."""
+    by_phase = suite.run_all(conn, config)  # one pass: checks on the same relation share a scan
+    failed = False
+    for number, (phase, _) in enumerate(PHASES, start=1):
+        console.phase(number, phase, "checked")
+        failed = _reported(console, by_phase[phase], {}) or failed
+    return failed
+
+
+def validate_only(config: GeneratorConfig, console: Console, server_line: str | None = None) -> int:
+    conn = _existing(config, console, server_line)
+    if conn is None:
         return EXIT_USAGE
     try:
         conn.set_session(readonly=True)
@@ -423,12 +431,7 @@ def validate_only(config: GeneratorConfig, console: Console, server_line: str | 
             for table, now, written in manifest.changed_tables(conn, recorded):
                 console.note(f"raw.{table} holds {now:,} rows where the generator wrote {written:,}: "
                              f"changed since it was generated")
-        by_phase = suite.run_all(conn, config)  # one pass: checks on the same relation share a scan
-        failed = False
-        for number, (phase, _) in enumerate(PHASES, start=1):
-            console.phase(number, phase, "checked")
-            failed = _reported(console, by_phase[phase], {}) or failed
-        return EXIT_INVALID if failed else EXIT_OK
+        return EXIT_INVALID if _checked_all(conn, config, console) else EXIT_OK
     finally:
         conn.rollback()
         conn.close()

@@ -196,7 +196,7 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
     if first.answered and secondary and first.lines:
         second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, visit.apt_num,
                             primary_lines=first.lines, sent_after=first.answered)
-        settled_on = second.answered
+        settled_on = max(settled_on, second.answered)  # both plans done (the primary's appeal may come later)
     if settled_on is None or settled_on > last_day:
         return
     credit = [c for c in charges if c.balance < 0]

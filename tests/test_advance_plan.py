@@ -19,17 +19,23 @@ UNSTAMPED_CHANGES = {"userod"}  # DateTLastLogin moves as staff log in; the tabl
 # --- the rows an advance changes (no database) ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def plan():
-    config = GeneratorConfig(num_patients=300, num_appointments=900, num_procedures=2340, seed=3,
-                             as_of=date.fromisoformat(BEFORE), paced_by=date.fromisoformat(BEFORE))
-    plan = advance.prepare(config, replace(config, as_of=date.fromisoformat(AFTER)))
+# (patients, seed, first as-of date, the date advanced to): a month, and ten months with a year's turn in it
+CASES = [(300, 3, BEFORE, AFTER), (400, 5, "2026-01-15", AFTER)]
+
+
+@pytest.fixture(scope="module", params=CASES, ids=lambda case: f"{case[0]}-seed{case[1]}-{case[2]}")
+def plan(request):
+    patients, seed, before, after = request.param
+    config = GeneratorConfig(num_patients=patients, num_appointments=3 * patients, num_procedures=round(7.8 * patients),
+                             seed=seed, as_of=date.fromisoformat(before), paced_by=date.fromisoformat(before))
+    plan = advance.prepare(config, replace(config, as_of=date.fromisoformat(after)))
     advance.compute(plan, workers=1)
+    plan.dates = (before, after)
     return plan
 
 
 def test_every_row_an_advance_adds_or_changes_is_stamped_inside_the_advanced_days(plan):
-    since, until = datetime.fromisoformat(BEFORE), datetime.fromisoformat(AFTER)
+    since, until = (datetime.fromisoformat(d) for d in plan.dates)
     stale = {table: len(advance.stale(table, change.inserted + change.updated, since))
              for table, change in plan.changes.items()}
     assert {table: n for table, n in stale.items() if n} == {}
