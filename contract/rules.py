@@ -11,7 +11,7 @@ FLOOR = date(2023, 1, 1)  # G-01: the staging models drop activity before this d
 LAST_DATE = date(2030, 12, 31)  # G-15: dim_date ends here; procedure dates are tested against it
 INT4_MAX = 2_147_483_647  # the dbt models cast ids to int4
 # G-13: a model joins claim-payment ids to patient-payment ids by mistake, so the two never overlap.
-CLAIM_PAYMENT_ID_OFFSET = 50_000_000
+CLAIM_PAYMENT_ID_OFFSET = 500_000_000
 ID_OFFSETS = {"claimpayment": CLAIM_PAYMENT_ID_OFFSET}  # first id - 1 of tables that do not start at 1
 MAX_APPOINTMENTS_PER_PROVIDER_DAY = 100  # D-appointment-06
 MAX_PROVIDER_DAYS = 10_000  # D-appointment-06: distinct (date, ProvNum) since FLOOR

@@ -388,8 +388,9 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         day = None
         for earliest in dict.fromkeys((after, lo)):  # in the rare case nothing fits after them, as before
             target = min(max(slot.target, earliest), hi)
-            day = scheduler.book(apt_num, target, earliest, hi, slot.kind, surgical, minutes)
-            if day is None and surgical:  # nobody works near that date: booked with a dentist instead
+            # the surgeon's few days are not overfilled: with no room near the date, a dentist does it
+            day = scheduler.book(apt_num, target, earliest, hi, slot.kind, surgical, minutes, overfill=not surgical)
+            if day is None and surgical:  # nobody works near that date, or no room: booked with a dentist instead
                 surgical = False
                 day = scheduler.book(apt_num, target, earliest, hi, slot.kind, False, minutes)
             if day is not None:
@@ -442,7 +443,7 @@ def _column_outcome(column_days: dict, day: date, prov: int, status: int, order:
     return status
 
 
-SEARCH_DAYS = 45  # how far after the day asked for a visit may be booked (generators/scheduling.py)
+SEARCH_DAYS = 90  # how far after the day asked for a visit may be booked (scheduling.FULL_DAYS_SEARCHED)
 LONG_WORK = ("D6", "D7", "D5", "D4260", "D3")  # surgery, implants, dentures, endodontics: up to two hours
 
 

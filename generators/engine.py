@@ -66,7 +66,7 @@ class Run:
         return self.census.households(self.chunks[chunk].start, self.chunks[chunk].stop)
 
 
-def _chunked(people: census.Census) -> list[range]:
+def chunked(people: census.Census) -> list[range]:
     """Consecutive households of about CHUNK_PATIENTS patients each."""
     chunks, first = [], 0
     for h in range(1, len(people) + 1):
@@ -94,7 +94,7 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
                           window.horizon)
     ctx.config = config = with_expected(config, people)
     ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
-    chunks = _chunked(people)
+    chunks = chunked(people)
     plan = IdPlan((people.households(c.start, c.stop) for c in chunks), household_bounds, rules.ID_OFFSETS)
     run = Run(ctx, people, chunks, plan)
     if book:

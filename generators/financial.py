@@ -107,6 +107,9 @@ def settle(ctx: Context, patient: Patient, visits: list[Visit], coverage: list[C
         charges = [Charge(p.proc_num, p.day, p.fee, p.prov_num, p.code.code) for p in visit.procedures
                    if p.status == COMPLETED]
         ledger.charges.extend(charges)
+        if charges:  # posted at checkout: the account (and the guarantor's balance) changed then
+            posted = visit.end or visit.start
+            ledger.last_activity = max(ledger.last_activity or posted, posted)
         if visit.day >= FLOOR:
             patient.has_claimed_completion = True
         primary, secondary = _coverages_on(coverage, visit.day)
@@ -182,7 +185,9 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
         # and insurance payment (what insurance will not cover). Never more than that, so never a credit.
         expected = {id(line.charge): line.estimate + line.write_off for line in first.lines}
         portion = [(c, c.fee - expected.get(id(c), 0)) for c in charges]
-        transfer_day = next_open_day(visit.day, 1, 10, rng)
+        # moved onto the procedures when the day's work is posted, that evening: the deposit is never left
+        # unallocated on an as-of date (a procedure would show a credit, and the transfer pairing would not hold)
+        transfer_day = visit.day
         if rng.random() < DEPOSIT_RATE:
             # Taken at check-in, before the procedures were posted. (Only here: the dbt project counts a
             # deposit against the patient's payments, which its merchant-fee test then finds too small on
@@ -192,25 +197,33 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
             ledger.pay(visit.day, pay_type, portion)
     # When insurance is done with the visit, drawn whatever the as-of date (see claims.bill_visit); what follows
     # from it is booked only once it has happened.
-    settled_on = first.settled
+    settled_on, answers = first.settled, [first.answered, first.settled]
     if first.answered and secondary and first.lines:
         second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, visit.apt_num,
                             primary_lines=first.lines, sent_after=first.answered)
         settled_on = max(settled_on, second.answered)  # both plans done (the primary's appeal may come later)
+        answers.append(second.answered)
+    # insurance paid more than the patient was told: the overpayment is refunded on the spot, at each answer
+    # (a credit never stays on a procedure), from what was on the account that day
+    for day in sorted({d for d in answers if d is not None and d <= last_day}):
+        _refund_credits(ledger, charges, day, rng)
     if settled_on is None or settled_on > last_day:
         return
-    credit = [c for c in charges if c.balance < 0]
-    if credit:  # insurance paid more than the patient was told: refund the overpayment
-        refund_day = settled_on  # refunded on the spot: a credit never stays on a procedure
-        for charge in credit:
-            if -charge.balance <= REFUND_ADJUSTMENT_LIMIT:
-                ledger.adjust(refund_day, REFUND_TYPES[rng.randrange(2)], -charge.balance, charge, charge.prov_num,
-                              note="Refunded patient overpayment")
-            else:
-                ledger.refund(refund_day, charge)
     owing = [c for c in charges if c.balance > 0]
     if owing:
         _collect(ledger, owing, settled_on, weighted(rng, AFTER_INSURANCE), pay_type, rng, last_day)
+
+
+def _refund_credits(ledger: Ledger, charges: list[Charge], day: date, rng) -> None:
+    for charge in charges:
+        credit = -charge.balance_on(day)
+        if credit <= 0:
+            continue
+        if credit <= REFUND_ADJUSTMENT_LIMIT:
+            ledger.adjust(day, REFUND_TYPES[rng.randrange(2)], credit, charge, charge.prov_num,
+                          note="Refunded patient overpayment")
+        else:
+            ledger.refund(day, charge, credit)
 
 
 def _reallocate(ledger: Ledger, charges: list[Charge], day: date, rng) -> None:

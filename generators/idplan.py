@@ -145,18 +145,3 @@ class ChunkIds:
 
 def _exhausted(table: str, size: int) -> RuntimeError:
     return RuntimeError(f"a patient's ids of {table} exhausted ({size} ids): a bound in idplan.py is too small")
-
-
-def largest_id(patients: int, appointments: int, procedures: int, bounds: Bounds,
-               offsets: dict[str, int]) -> tuple[str, int]:
-    """The table with the largest id a run of this size can reach, and that id (an upper bound).
-
-    The bounds grow linearly with visits and procedures, so one household holding the average patient's
-    share, insured twice, scaled by the number of patients, bounds every table.
-    """
-    person = Person(1, 0, "adult", 0, 0, 0, True, appointments=-(-appointments // patients),
-                    procedures=-(-procedures // patients))
-    household = Household(0, [person], insured=True, dual=True)
-    need = {t: offsets.get(t, 0) + patients * bound for t, bound in bounds(household).items()}
-    table = max(need, key=need.get)
-    return table, need[table]

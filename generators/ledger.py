@@ -180,9 +180,10 @@ class Ledger:
         for item, amount in allocations:
             self._split(pay_num, day, item, amount, unearned=0)
 
-    def refund(self, day: date, charge: Charge) -> None:
-        """Pay a procedure's credit back to the patient: a negative refund payment (type 72)."""
-        amount = -charge.balance
+    def refund(self, day: date, charge: Charge, amount: int | None = None) -> None:
+        """Pay a procedure's credit (`amount`, else all of it) back to the patient: a negative refund payment
+        (type 72)."""
+        amount = -charge.balance if amount is None else amount
         day = settled_on(day, charge.day)
         pay_num = self._payment(day, REFUND_PAY_TYPE, -amount, False, note="Refund of overpayment")
         self._split(pay_num, day, charge, -amount, unearned=0)

@@ -8,13 +8,33 @@ from __future__ import annotations
 
 from config import GeneratorConfig
 from contract.rules import CLAIM_PAYMENT_ID_OFFSET, ID_OFFSETS, INT4_MAX, LAST_DATE, MAX_APPOINTMENTS_PER_PROVIDER_DAY
-from generators import idplan, staff
+from generators import census, idplan, staff
 from generators.calendar import Window
-from generators.engine import household_bounds
+from generators.engine import chunked, household_bounds
 
 BUSIEST_DENTIST_DAY = 80  # average appointments per dentist-day we allow: leaves room under the contract's 100
 MAX_APPOINTMENTS_PER_PATIENT_YEAR = 2.2  # every active patient a recall patient: about what plan() can give
 SECONDS_PER_PATIENT = 0.0025  # one worker, measured with tools/benchmark.py (about 1.3 ms with two)
+
+
+SAMPLE_PATIENTS = 2_000  # the census the largest ids are measured on (they grow in proportion to the patients)
+DRAW_MARGIN = 1.1  # a census of another size draws other lives: room for that
+
+
+def largest_id(config: GeneratorConfig) -> tuple[str, int]:
+    """The table with the largest id a run of this size can reach, and about that id: the id plan (idplan.py,
+    bounded by every patient's life up to the horizon) of a census of up to SAMPLE_PATIENTS patients of the same
+    shape, scaled to the size asked for."""
+    n = min(config.num_patients, SAMPLE_PATIENTS)
+    window = Window(config.start_date, config.as_of, config.paced_by)
+    people = census.build(n, max(1, round(config.num_appointments * n / config.num_patients)), window.start,
+                          window.pace.as_of, config.seed, window.horizon)
+    plan = idplan.IdPlan((people.households(c.start, c.stop) for c in chunked(people)), household_bounds, ID_OFFSETS)
+    scale = config.num_patients / n * (DRAW_MARGIN if n < config.num_patients else 1)
+    need = {t: ID_OFFSETS.get(t, 0) + round((f[-1] + s[-1] - 1 - ID_OFFSETS.get(t, 0)) * scale)
+            for t, f, s in ((t, plan.first[t], plan.size[t]) for t in plan.first) if f}
+    table = max(need, key=need.get)
+    return table, need[table]
 
 
 def problems(config: GeneratorConfig) -> list[str]:
@@ -30,7 +50,7 @@ def problems(config: GeneratorConfig) -> list[str]:
         latest = LAST_DATE - (window.booking_horizon - as_of)
         found.append(f"as-of {as_of} books appointments up to {window.booking_horizon}, past {LAST_DATE} (the "
                      f"last date the dbt models know); use an as-of date up to {latest}")
-    table, largest = idplan.largest_id(patients, appointments, procedures, household_bounds, ID_OFFSETS)
+    table, largest = largest_id(config)
     if largest > INT4_MAX:
         fits = int(patients * (INT4_MAX - CLAIM_PAYMENT_ID_OFFSET) / largest)
         found.append(f"{patients:,} patients with {appointments:,} appointments and {procedures:,} procedures need "

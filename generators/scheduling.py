@@ -22,6 +22,9 @@ ROOT3 = 0.7320508075688772  # frac of sqrt(3): the day of the week a moved visit
 ROOT5 = 0.2360679774997898  # frac of sqrt(5): the hygienist's chair
 
 
+FULL_DAYS_SEARCHED = 90  # how far after the day asked for a visit is booked when the days near it are full
+
+
 def spread(index: int, seed: int, step: float) -> float:
     return (index * step + seed * 0.7548776662466927) % 1.0
 
@@ -65,23 +68,23 @@ class Scheduler:
         self.taken.add(new)
 
     def book(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
-             minutes: int = 0) -> date | None:
+             minutes: int = 0, overfill: bool = True) -> date | None:
         """`target` when the visit can be seen then; else one of the days it can in the two weeks after (spread
         by AptNum); else the nearest day further out. None if none. A day can see it when the patient is free,
-        its providers work and their chairs have room for `minutes`; when no day within 45 has room, the one of
+        its providers work and their chairs have room for `minutes`; when no day within 90 has room, the one of
         them whose chairs hold least is taken all the same (it will be a long day). Only later days are tried,
         never earlier ones: a visit is never moved before the day it was asked for, so whether it lies before
         or after an as-of date does not depend on where that date falls."""
         day = self._search(apt_num, target, lo, hi, kind, surgical, minutes)
-        if day is None and self.filling is not None:
+        if day is None and self.filling is not None and overfill:
             day = self._least_held(apt_num, target, lo, hi, kind, surgical)
         if day is not None:
             self.taken.add(day)
         return day
 
     def _least_held(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool) -> date | None:
-        """Every day within 45 of `target` is full: the one whose chairs hold least (the nearest on a tie)."""
-        days = [target + timedelta(days=k) for k in range(46)]
+        """Every day within 90 after `target` is full: the one whose chairs hold least (the nearest on a tie)."""
+        days = [target + timedelta(days=k) for k in range(FULL_DAYS_SEARCHED + 1)]
         days = [d for d in days if self.free(d, lo, hi, kind, surgical)]
         if not days:
             return None
@@ -108,7 +111,7 @@ class Scheduler:
             near = [d for d in (target + timedelta(days=k) for k in range(1, 15)) if fits(d)]
             if near:
                 return near[int(spread(apt_num, self.seed, ROOT3) * len(near))]
-        further = (target + timedelta(days=k) for k in range(15, 46))
+        further = (target + timedelta(days=k) for k in range(15, FULL_DAYS_SEARCHED + 1))
         return next((d for d in further if free(d)), None)
 
     def providers(self, apt_num: int, day: date, kind: str, surgical: bool) -> tuple[int, int | None, int]:

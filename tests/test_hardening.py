@@ -16,9 +16,8 @@ from conftest import HOST, PORT, ROOT, USER, database_exists, snapshot, with_def
 
 import loader
 from config import GeneratorConfig
-from contract.rules import ID_OFFSETS, INT4_MAX
-from generators import idplan, limits, supporting
-from generators.engine import household_bounds
+from contract.rules import INT4_MAX
+from generators import limits, supporting
 
 pytestmark = pytest.mark.db  # needs PostgreSQL
 
@@ -147,7 +146,7 @@ def test_ids_past_int4_are_refused_with_the_size_that_fits():
     problems = limits.problems(_config(50_000_000, date(1950, 1, 1), date(2026, 11, 20)))
     assert any("int4" in p and "at most" in p for p in problems)
     fits = int(next(p for p in problems if "int4" in p).split("at most ")[1].split()[0].replace(",", ""))
-    _, largest = idplan.largest_id(fits, 3 * fits, 4 * fits, household_bounds, ID_OFFSETS)
+    _, largest = limits.largest_id(_config(fits, date(1950, 1, 1), date(2026, 11, 20)))
     assert largest <= INT4_MAX
 
 
