@@ -201,8 +201,9 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
     if first.answered and secondary and first.lines:
         second = bill_visit(ctx, ledger, billed, secondary, primary, visit.day, visit.prov_num, years, visit.apt_num,
                             primary_lines=first.lines, sent_after=first.answered)
-        settled_on = max(settled_on, second.answered)  # both plans done (the primary's appeal may come later)
-        answers.append(second.answered)
+        if second.answered:  # both plans done, their appeals too
+            settled_on = max(settled_on, second.settled)
+            answers += [second.answered, second.settled]
     # insurance paid more than the patient was told: the overpayment is refunded on the spot, at each answer
     # (a credit never stays on a procedure), from what was on the account that day
     for day in sorted({d for d in answers if d is not None and d <= last_day}):
