@@ -374,13 +374,14 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     # The days searched do not depend on the as-of date (only from the day asked for onwards, never earlier), so
     # a later as-of date books every visit already made on the same day; one that lands on or after the as-of
     # date is still ahead then, whatever its outcome will be.
-    lo, hi = window.start, slot.target + timedelta(days=SEARCH_DAYS)
+    lo = window.start
     # A visit comes after the visits it follows from: the exam that found its work, the lost visit it rebooks,
     # the visit at whose checkout it was made (moving a visit to a free day must not put it before them).
     lost = made[slot.rebooks] if slot.rebooks >= 0 else None
     during = made[slot.booked_during] if slot.booked_during >= 0 else None
     before = [v.day for v in (exam, lost, during) if v is not None]
     after = max(lo, max(before) + timedelta(days=1)) if before else lo
+    hi = max(slot.target, after) + timedelta(days=SEARCH_DAYS)
     booked_on = ctx.book.day_of(apt_num) if ctx.book is not None else None
     if booked_on is not None:  # writing the rows: the day and outcome the run booked it with (generators/diary.py)
         day, surgical, status = booked_on
