@@ -365,10 +365,11 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     scheduler.order = (slot.booked.toordinal(), apt_num)
     if status == PLANNED:
         # Not on the schedule. OpenDental dates a planned appointment at midnight of the day it is made (the
-        # exam's) and puts it in the patient's primary provider's column.
+        # exam's); it is the examining dentist's, whose day it joins (a column holding only planned appointments
+        # at midnight would read as a day of one start hour, contract D-appointment-06).
         made_at = exam.start + timedelta(minutes=5 * len(exam.pattern))
         type_num = _visit_type("treatment", child, minutes, codes, rng)
-        return Visit(apt_num, "treatment", PLANNED, calendar.at(exam.day, 0), scheduler.patient.pri_prov, None,
+        return Visit(apt_num, "treatment", PLANNED, calendar.at(exam.day, 0), exam.dentist or exam.prov_num, None,
                      type_num, booked=made_at, pattern=pattern(minutes, False), dentist=exam.dentist,
                      planned_codes=codes)
     # The days searched do not depend on the as-of date (only from the day asked for onwards, never earlier), so
