@@ -17,10 +17,8 @@ Ctrl-C, SIGTERM or a lost connection roll everything back.
 from __future__ import annotations
 
 import multiprocessing
-import signal
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from psycopg2.extras import execute_values
 
@@ -61,7 +59,7 @@ class TableChange:
 Changes = dict[str, TableChange]
 
 
-def check(recorded: manifest.Manifest | None, config: GeneratorConfig, today: date | None = None) -> None:
+def check(recorded: manifest.Manifest | None, config: GeneratorConfig) -> None:
     """Refuse what cannot be advanced (before anything is generated): raises Refused."""
     name = config.db_name
     if recorded is None:
@@ -164,11 +162,6 @@ def _chunk_difference(index: int) -> tuple[int, Changes]:
     return index, changes
 
 
-def _worker_start() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process rolls back; workers just stop
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def compute(plan: Plan, workers: int) -> Changes:
     """The difference of every table: reference rows, then the households chunk by chunk (in parallel)."""
     global _PLAN
@@ -185,7 +178,7 @@ def compute(plan: Plan, workers: int) -> Changes:
             for _, chunk in results:
                 _merge(changes, chunk)
         else:
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=engine.worker_start)
             try:
                 for _, chunk in pool.imap(_chunk_difference, indices):
                     _merge(changes, chunk)

@@ -193,7 +193,7 @@ def _encoded(run: Run, index: int, encode: Encoder) -> dict[str, tuple[int, obje
     return {table: (len(rows), encode(table, rows)) for table, rows in chunk_rows(run, index).items()}
 
 
-def _worker_start() -> None:
+def worker_start() -> None:
     # Ctrl-C and SIGTERM are the main process's business: it stops the pool and rolls the run back. A worker
     # must not inherit main.py's SIGTERM handler, or the pool's own SIGTERM would not end it and join would hang.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -216,7 +216,7 @@ def generate_chunks(run: Run, indices: list[int], workers: int,
     global _RUN, _ENCODE
     _RUN, _ENCODE = run, encode
     # fork: workers inherit the prepared run instead of rebuilding pools and plans
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=worker_start)
     try:
         yield from pool.imap(_work, indices)
         pool.close()  # workers finish on their own; terminate only on failure or when the consumer stops early
