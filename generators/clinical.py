@@ -645,7 +645,7 @@ def chair_requests(visits_: list[Visit]) -> list[Request]:
     appointments), whatever became of it: the chair was kept for it from the day it was booked, and whether a visit
     holds one must not change when a later as-of date learns how it ended."""
     return [Request(v.apt_num, v.day, v.prov_hyg or v.prov_num, 5 * len(v.pattern), v.start.hour * 60 + v.start.minute,
-                    v.booked, v.prov_num, v.order) for v in visits_ if v.status != PLANNED]
+                    v.booked, v.prov_num) for v in visits_ if v.status != PLANNED]
 
 
 def _operatory(ctx: Context, visit: Visit) -> int:

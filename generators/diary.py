@@ -2,14 +2,15 @@
 no two visits in one chair at once, across all households.
 
 Households are simulated chunk by chunk in parallel, and a chunk alone cannot see how full a provider's day
-already is. So a run books first (engine.build_book): every chunk in turn, in one process, simulates its
-visits without writing rows, and a day is free for a visit only while its provider's chairs have room for it
-that day (the minutes of the visits held there, each rounded up to the book's 10-minute lines, within the
-opening hours). Then each provider's day is laid out: visits in the order they were booked, each in the free
-gap of the provider's chairs nearest the time its patient asked for, else (the day being full of short gaps)
-the whole day packed back to back in order of the times asked for. The chunks are then simulated again, in
-parallel, to write their rows: each visit takes the day it was booked on and its place in the book, and
-everything else is drawn as before, so the rows agree with the booking.
+already is. So a run books first (engine.build_book), in one process: every visit of the practice, in the
+order the visits were made, without writing rows; a day is free for a visit only while its provider's chairs
+have room for it that day (the minutes of the visits held there, each rounded up to the book's 10-minute lines,
+within the opening hours). Since visits are booked in that order, the holds a visit sees are exactly those made
+before it. Then each provider's day is laid out: visits in the order they were booked, each in the free gap of
+the provider's chairs nearest the time its patient asked for, else after the last visit of the chair that frees
+first (the day runs late). The chunks are then simulated again, in parallel, to write their rows: each visit
+takes the day and outcome it was booked with and its place in the book, and everything else is drawn as
+before, so the rows agree with the booking.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ class Request:
     asked: int  # start asked for, minutes after midnight
     booked: datetime  # when it was booked: earlier bookings choose first
     column: int = 0  # the visit's ProvNum when not the owner (a hygiene visit in the dentist's column)
-    order: tuple = ()  # (day it was asked for, AptNum): which holds it sees (see Book.room)
 
 
 class Book:
@@ -44,8 +44,7 @@ class Book:
         self._chairs = chairs
         first, last = opening
         self._open, self._close = first, last + 40  # last + 40: where start_time's latest visits end
-        # per (day, provider): (order, minutes) of each visit held there; a visit sees only those booked before it
-        self._load: dict[tuple[date, int], list[tuple[tuple, int]]] = {}
+        self._load: dict[tuple[date, int], int] = {}  # minutes held per (day, provider)
         # Held for every visit of the run, so kept as one int each: day ordinal * 2 + seen by the surgeon, and
         # (day ordinal * 2**16 + chair) * 2**11 + start minute.
         self._days: dict[int, int] = {}  # apt_num -> day and surgeon
@@ -59,22 +58,19 @@ class Book:
 
     # ---- while booking
 
-    def room(self, day: date, owner: int, minutes: int, order: tuple) -> bool:
-        """Whether the provider's chairs had room that day for a visit of this length when it was booked: only
-        visits booked before it (by `order`) count, whichever chunk booked them first. So a visit booked later
-        (such as one a later as-of date adds) never takes the day of one booked earlier."""
+    def room(self, day: date, owner: int, minutes: int) -> bool:
+        """Whether the provider's chairs have room that day for a visit of this length. Visits are booked in the
+        order they were made (engine.build_book), so only those made earlier count: a visit booked later (such
+        as one a later as-of date adds) never takes the day of one booked earlier."""
         chairs = self._chairs.get(owner)
         if not chairs:
             return True  # no chair of their own: nothing to fill
-        return self._held(day, owner, order) + _lines(minutes) <= len(chairs) * (self._close - self._open)
+        return self._load.get((day, owner), 0) + _lines(minutes) <= len(chairs) * (self._close - self._open)
 
-    def held(self, day: date, owner: int, order: tuple) -> int:
-        """Minutes the provider's chairs held that day, per chair, for a visit booked at `order`."""
+    def held(self, day: date, owner: int) -> int:
+        """Minutes the provider's chairs hold that day, per chair."""
         chairs = self._chairs.get(owner)
-        return self._held(day, owner, order) // len(chairs) if chairs else 0
-
-    def _held(self, day: date, owner: int, order: tuple) -> int:
-        return sum(minutes for held, minutes in self._load.get((day, owner), ()) if held < order)
+        return self._load.get((day, owner), 0) // len(chairs) if chairs else 0
 
     def booked(self, apt_num: int, day: date, surgical: bool, status: int) -> None:
         """The day a visit is booked on, whether the surgeon sees it, and how it ends (AptStatus)."""
@@ -83,7 +79,8 @@ class Book:
     def hold(self, request: Request) -> None:
         """A visit that keeps its chair (kept, booked or broken): its minutes are taken from the day."""
         if self._chairs.get(request.owner):
-            self._load.setdefault((request.day, request.owner), []).append((request.order, _lines(request.minutes)))
+            key = (request.day, request.owner)
+            self._load[key] = self._load.get(key, 0) + _lines(request.minutes)
             self._requests.append(request)
 
     def close(self) -> None:

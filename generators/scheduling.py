@@ -40,7 +40,7 @@ class Scheduler:
         self.taken: set[date] = set()  # one visit a day per patient
         self.own_hygienist = next((h for h in self.staff.by_role("hygienist") if h.prov_num == patient.sec_prov), None)
         self.filling = ctx.book if ctx.book is not None and ctx.book.live else None  # the book being filled
-        self.order: tuple = ()  # (day asked, AptNum) of the visit being booked: the holds it sees (diary.Book.room)
+        self.order: tuple = ()  # (day asked, AptNum) of the visit being booked: the visits it sees (column_runs)
 
     def working(self, role: str, day: date) -> list[Provider]:
         return self.staff.working(role, day)
@@ -56,7 +56,7 @@ class Scheduler:
         no book is being filled)."""
         if self.filling is None:
             return True
-        return self.filling.room(day, self.owner(apt_num, day, kind, surgical), minutes, self.order)
+        return self.filling.room(day, self.owner(apt_num, day, kind, surgical), minutes)
 
     def owner(self, apt_num: int, day: date, kind: str, surgical: bool) -> int:
         """Whose chairs the visit would take that day: the hygienist's for a hygiene visit, else its column's."""
@@ -91,7 +91,7 @@ class Scheduler:
         filling = self.filling
         assert filling is not None
         # min keeps the first, the nearest, of equal ones
-        return min(days, key=lambda day: filling.held(day, self.owner(apt_num, day, kind, surgical), self.order))
+        return min(days, key=lambda day: filling.held(day, self.owner(apt_num, day, kind, surgical)))
 
     def _search(self, apt_num: int, target: date, lo: date, hi: date, kind: str, surgical: bool,
                 minutes: int | None) -> date | None:

@@ -1,6 +1,6 @@
-"""The appointment book (generators/diary.py), without a database: room per provider-day as it was when a visit was
-booked, each visit in the gap nearest the time asked for, a full day running late without moving anyone booked
-earlier, and the day's end known to everyone the visit needs."""
+"""The appointment book (generators/diary.py), without a database: room per provider-day, each visit in the gap
+nearest the time asked for, a full day running late without moving anyone booked earlier, and the day's end known
+to everyone the visit needs."""
 
 from __future__ import annotations
 
@@ -15,11 +15,7 @@ HYGIENIST, DENTIST = 2, 1
 
 
 def _request(apt_num: int, asked: int, minutes: int = 60, owner: int = HYGIENIST, column: int = 0) -> Request:
-    return Request(apt_num, DAY, owner, minutes, asked, datetime(2026, 2, 1, 9, apt_num % 60), column,
-                   (date(2026, 2, 1).toordinal(), apt_num))
-
-
-LATER = (date(2026, 2, 2).toordinal(), 0)  # the order of a visit booked after all of those above
+    return Request(apt_num, DAY, owner, minutes, asked, datetime(2026, 2, 1, 9, apt_num % 60), column)
 
 
 def _spans(book: Book, requests: list[Request]) -> list[tuple[int, int]]:
@@ -30,18 +26,10 @@ def _spans(book: Book, requests: list[Request]) -> list[tuple[int, int]]:
 def test_a_chair_has_room_for_its_opening_hours_and_no_more():
     book = Book({HYGIENIST: [3]}, OPENING)
     for n in range(9):  # nine hours
-        assert book.room(DAY, HYGIENIST, 60, LATER)
+        assert book.room(DAY, HYGIENIST, 60)
         book.hold(_request(n, 8 * 60))
-    assert not book.room(DAY, HYGIENIST, 10, LATER)
-    assert book.room(DAY, 99, 600, LATER)  # a provider without chairs of their own fills none
-
-
-def test_a_day_has_room_for_a_visit_booked_before_those_held_after_it():
-    book = Book({HYGIENIST: [3]}, OPENING)
-    for n in range(1, 10):
-        book.hold(_request(n, 8 * 60))
-    assert not book.room(DAY, HYGIENIST, 60, LATER)
-    assert book.room(DAY, HYGIENIST, 60, (date(2026, 2, 1).toordinal(), 0))  # booked before all nine
+    assert not book.room(DAY, HYGIENIST, 10)
+    assert book.room(DAY, 99, 600)  # a provider without chairs of their own fills none
 
 
 def test_each_visit_takes_the_free_gap_nearest_the_time_asked_for():
@@ -76,7 +64,7 @@ def test_a_visit_booked_later_moves_none_booked_before_it():
     early = [_request(n, 8 * 60 + 60 * n) for n in range(8)]  # eight hours from 08:00, booked first
     for request in early:
         book.hold(request)
-    late = Request(99, DAY, HYGIENIST, 90, 9 * 60, datetime(2026, 2, 20, 9), 0, (date(2026, 2, 20).toordinal(), 99))
+    late = Request(99, DAY, HYGIENIST, 90, 9 * 60, datetime(2026, 2, 20, 9), 0)
     book.hold(late)
     book.close()
     assert [book.start(r.apt_num, DAY, datetime(2000, 1, 1)).hour for r in early] == list(range(8, 16))
