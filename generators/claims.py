@@ -130,7 +130,7 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
     # stands on that date (waiting, sent, or answered and paid). So a later as-of date only moves it on.
     window = ctx.window
     plans = _plans(ctx)
-    claim_num = ctx.ids.at("claim", ctx.ids.rank("appointment", apt_num) * 2 * plans + coverage.ordinal - 1)
+    claim_num = ctx.ids.share("claim", "appointment", apt_num, coverage.ordinal - 1)
     rng = stream(ctx.seed, "claim", claim_num)
     created = sent_after or day
     sent = next_open_day(created, 0 if sent_after is None else 1, 3, rng)
@@ -162,14 +162,15 @@ def bill_visit(ctx: Context, ledger: Ledger, charges: list[tuple[Charge, str, in
     received_on = result.received_on
     by_total = coverage.plan.carrier_num in BY_TOTAL_CARRIERS
     if received_on:
-        payments = ctx.ids.rank("appointment", apt_num) * 2 * plans + coverage.ordinal - 1
         result.payment_num = _claim_payment(ctx, ledger, coverage, sent, received_on, sum(x.paid for x in lines),
-                                            ctx.ids.at("claimpayment", payments))
+                                            ctx.ids.share("claimpayment", "appointment", apt_num,
+                                                          coverage.ordinal - 1))
         if appeal is not None and appeal <= window.last_day:
             result.supplemental_on = appeal
             result.supplemental_payment = _claim_payment(ctx, ledger, coverage, appeal, appeal,
                                                          sum(x.supplemental for x in lines),
-                                                         ctx.ids.at("claimpayment", payments + plans))
+                                                         ctx.ids.share("claimpayment", "appointment", apt_num,
+                                                                       plans + coverage.ordinal - 1))
     if not result.supplemental_on:
         for line in lines:
             line.supplemental = 0
@@ -222,9 +223,8 @@ def line_num(ctx: Context, proc_num: int, coverage: Coverage, role: int) -> int:
     """The ClaimProcNum of a procedure's line on one plan: its estimate while it is planned, which becomes its
     claim line once it is billed (the same row, as in OpenDental), its supplemental line, its pre-authorization
     line. Fixed by the procedure, plan and role, whatever else happens."""
-    stride = ctx.ids.stride("claimproc", "procedurelog")  # three per procedure and plan
-    return ctx.ids.at("claimproc", ctx.ids.rank("procedurelog", proc_num) * stride + role * (stride // 3)
-                      + coverage.ordinal - 1)
+    plans = ctx.ids.stride("claimproc", "procedurelog") // 3  # three per procedure and plan
+    return ctx.ids.share("claimproc", "procedurelog", proc_num, role * plans + coverage.ordinal - 1)
 
 
 def _plans(ctx: Context) -> int:
@@ -324,7 +324,7 @@ def preauthorize(ctx: Context, ledger: Ledger, procedures, coverage: Coverage, e
     """Send major work for pre-authorization after the exam; the carrier answers with an estimate, no payment."""
     window = ctx.window
     plans = _plans(ctx)
-    claim_num = ctx.ids.at("claim", ctx.ids.rank("appointment", exam_apt) * 2 * plans + plans + coverage.ordinal - 1)
+    claim_num = ctx.ids.share("claim", "appointment", exam_apt, plans + coverage.ordinal - 1)
     rng = stream(ctx.seed, "preauth", claim_num)
     sent = next_open_day(exam_day, 1, 5, rng)
     if sent > window.last_day:

@@ -115,6 +115,11 @@ class ChunkIds:
         """How many ids of `table` the patient's part holds per id of `per` (its bound is a multiple of it)."""
         return self._blocks[table][1] // max(1, self._blocks[per][1])
 
+    def share(self, table: str, of: str, num: int, offset: int = 0) -> int:
+        """An id of `table` in the share of the patient's part that belongs to their row `num` of table `of` (a
+        visit's claims, a procedure's claim lines, a claim's tracking rows), at `offset` within the share."""
+        return self.at(table, self.rank(of, num) * self.stride(table, of) + offset)
+
     def next(self, table: str) -> int:
         if self._visit is not None and table in VISIT_TABLES:
             share = self.stride(table, "appointment")

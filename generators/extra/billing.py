@@ -140,8 +140,7 @@ def _estimates(ctx, claim, paid) -> None:
 
 def _per_line(ctx, table: str, line, coverage) -> int:
     """The id of a claim line's row: fixed by its procedure and plan, like the line's own (claims.line_num)."""
-    per = ctx.ids.stride(table, "procedurelog")
-    return ctx.ids.at(table, ctx.ids.rank("procedurelog", line.charge.proc_num) * per + coverage.ordinal - 1)
+    return ctx.ids.share(table, "procedurelog", line.charge.proc_num, coverage.ordinal - 1)
 
 
 def _per_claim(ctx, table: str, claim, count: int) -> range:
@@ -149,7 +148,7 @@ def _per_claim(ctx, table: str, claim, count: int) -> range:
     per = ctx.ids.stride(table, "claim")
     if count > per:
         raise RuntimeError(f"{count} {table} rows for one claim: the bound in billing.py is too small")
-    first = ctx.ids.at(table, ctx.ids.rank("claim", claim.claim_num) * per)
+    first = ctx.ids.share(table, "claim", claim.claim_num)
     return range(first, first + count)
 
 
