@@ -25,7 +25,7 @@ from generators.patients import Patient
 from generators.reference.definitions import CATEGORY_CONFIRMATION, def_num_of
 from generators.reference.procedure_codes import CODE_NUM, ProcCode
 from generators.rng import stream, weighted
-from generators.scheduling import Scheduler, cancellation_day, column_runs
+from generators.scheduling import FULL_DAYS_SEARCHED, Scheduler, cancellation_day, column_runs
 from generators.story import Story
 
 SCHEDULED, COMPLETE, UNSCHEDULED, BROKEN, PLANNED = 1, 2, 3, 5, 6  # AptStatus
@@ -382,7 +382,7 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
     during = made[slot.booked_during] if slot.booked_during >= 0 else None
     before = [v.day for v in (exam, lost, during) if v is not None]
     after = max(lo, max(before) + timedelta(days=1)) if before else lo
-    hi = max(slot.target, after) + timedelta(days=SEARCH_DAYS)
+    hi = max(slot.target, after) + timedelta(days=FULL_DAYS_SEARCHED)
     booked_on = ctx.book.day_of(apt_num) if ctx.book is not None else None
     if booked_on is not None:  # writing the rows: the day and outcome the run booked it with (generators/diary.py)
         day, surgical, status = booked_on
@@ -400,11 +400,11 @@ def _book(ctx: Context, scheduler: Scheduler, apt_num: int, slot: visits.Slot, c
         day = day or min(max(slot.target, lo), hi)
         if status == BROKEN:
             day = cancellation_day(ctx.column_days, scheduler, apt_num, day, after, hi, slot.kind, surgical, minutes)
-        prov = scheduler.providers(apt_num, day, slot.kind, surgical)[0]
+    prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
+    if booked_on is None:
         status = _column_outcome(ctx.column_days, day, prov, status, scheduler.order)
         if ctx.book is not None:
             ctx.book.booked(apt_num, day, surgical, status)
-    prov, hyg, dentist = scheduler.providers(apt_num, day, slot.kind, surgical)
     start = scheduler.start_time(day, minutes, rng)
     if ctx.book is not None and not ctx.book.live:  # the time asked for is drawn all the same: streams stay in step
         start = ctx.book.start(apt_num, day, start)
@@ -445,7 +445,6 @@ def _column_outcome(column_days: dict, day: date, prov: int, status: int, order:
     return status
 
 
-SEARCH_DAYS = 90  # how far after the day asked for a visit may be booked (scheduling.FULL_DAYS_SEARCHED)
 LONG_WORK = ("D6", "D7", "D5", "D4260", "D3")  # surgery, implants, dentures, endodontics: up to two hours
 
 
@@ -469,12 +468,16 @@ def _procedures(visit: Visit, codes: list[str], rng) -> list[Procedure]:
     procedures = []
     for k, code_text in enumerate(codes):
         code = treatment.code(code_text)
-        prov = visit.prov_hyg if code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
         entered = visit.start + timedelta(minutes=30) if done else visit.booked
         procedures.append(Procedure(0, code, COMPLETED if done else TREATMENT_PLANNED,
-                                    visit.day, _fee(code, rng), prov, visit.apt_num, entered,
+                                    visit.day, _fee(code, rng), _provider(visit, code), visit.apt_num, entered,
                                     planned_apt=visit.next_apt, made=(visit.booked, visit.apt_num, k, "")))
     return procedures
+
+
+def _provider(visit: Visit, code: ProcCode) -> int:
+    """Who does a procedure of the visit: the hygienist their hygiene work, the examining dentist the rest."""
+    return visit.prov_hyg if code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
 
 
 def _not_rebooked(visits_: list[Visit]) -> list[Procedure]:
@@ -499,7 +502,7 @@ def _moved(visit: Visit, procedures: list[Procedure]) -> list[Procedure]:
     for p in procedures:
         p.status, p.day, p.apt_num, p.planned_apt = COMPLETED if done else TREATMENT_PLANNED, visit.day, \
             visit.apt_num, visit.next_apt
-        p.prov_num = visit.prov_hyg if p.code.hygiene and visit.prov_hyg else (visit.dentist or visit.prov_num)
+        p.prov_num = _provider(visit, p.code)
         if done:
             p.entered = visit.start + timedelta(minutes=30)
         p.moved = visit.booked

@@ -92,7 +92,7 @@ def interval(life: Life, rng) -> int:
 
 def plan(life: Life, as_of: date, rng, emergencies_rng=None, bounded_to: date | None = None,
          findings_rng=None) -> Plan:
-    """Every appointment of the patient from life.start until HORIZON_DAYS after the as-of date.
+    """Every appointment of the patient from life.start that is booked by the as-of date (those after it ahead).
 
     The recall rhythm draws from `rng` and the emergencies from a stream of their own, each in the order the
     story is lived, so a later as-of date only continues both: everything before the earlier date is drawn the
