@@ -189,14 +189,11 @@ def _insured_visit(ctx: Context, ledger: Ledger, visit: Visit, charges: list[Cha
         # and insurance payment (what insurance will not cover). Never more than that, so never a credit.
         expected = {id(line.charge): line.estimate + line.write_off for line in first.lines}
         portion = [(c, c.fee - expected.get(id(c), 0)) for c in charges]
-        # moved onto the procedures when the day's work is posted, that evening: the deposit is never left
-        # unallocated on an as-of date (a procedure would show a credit, and the transfer pairing would not hold)
-        transfer_day = visit.day
         if rng.random() < DEPOSIT_RATE and sum(amount for _, amount in portion) <= DEPOSIT_MAX:
             # Taken at check-in, before the procedures were posted. (Only here: the dbt project counts a
             # deposit against the patient's payments, which its merchant-fee test then finds too small on
             # an uninsured account.)
-            ledger.deposit_then_transfer(visit.day, transfer_day, pay_type, portion, last_day)
+            ledger.deposit_then_transfer(visit.day, pay_type, portion)
         else:
             ledger.pay(visit.day, pay_type, portion)
     # When insurance is done with the visit, drawn whatever the as-of date (see claims.bill_visit); what follows

@@ -188,26 +188,23 @@ class Ledger:
         pay_num = self._payment(day, REFUND_PAY_TYPE, -amount, False, note="Refund of overpayment")
         self._split(pay_num, day, charge, -amount, unearned=0)
 
-    def deposit_then_transfer(self, day: date, transfer_day: date, pay_type: int,
-                              allocations: list[tuple[Charge, int]], last_day: date) -> None:
+    def deposit_then_transfer(self, day: date, pay_type: int, allocations: list[tuple[Charge, int]]) -> None:
         """The patient pays at check-in, before the visit's procedures are posted, so the front desk leaves it on
-        account (unearned, type 288); a later zero-amount transfer payment moves it onto the procedures: the
-        matching pair -X (288) / +X (0), once transfer_day has come (by `last_day`)."""
+        account (unearned, type 288); that evening, when the day's work is posted, a zero-amount transfer payment
+        moves it onto the procedures: the matching pair -X (288) / +X (0). So no deposit is left unallocated on
+        an as-of date (a procedure would show a credit, and the transfer pairing would not hold)."""
         owed = [(c, min(amount, c.balance)) for c, amount in allocations if min(amount, c.balance) > 0]
         total = sum(amount for _, amount in owed)
         if total <= 0:
             return
         anchor = owed[0][0]
         day = settled_on(day, *(c.day for c, _ in owed))
-        transfer_day = settled_on(transfer_day, *(c.day for c, _ in owed))
         deposit = self._payment(day, pay_type, total, False)
         self._split(deposit, day, anchor, total, unearned=UNEARNED_PREPAYMENT)
-        if transfer_day > last_day:
-            return
-        transfer = self._payment(transfer_day, TRANSFER_PAY_TYPE, 0, True, note="Unearned allocated to procedures")
-        self._split(transfer, transfer_day, anchor, -total, unearned=UNEARNED_PREPAYMENT)
+        transfer = self._payment(day, TRANSFER_PAY_TYPE, 0, True, note="Unearned allocated to procedures")
+        self._split(transfer, day, anchor, -total, unearned=UNEARNED_PREPAYMENT)
         for charge, amount in owed:
-            self._split(transfer, transfer_day, charge, amount, unearned=0)
+            self._split(transfer, day, charge, amount, unearned=0)
 
     def _payment(self, day: date, pay_type: int, total: int, is_split: bool, note: str = "") -> Ref:
         ref = Ref()
