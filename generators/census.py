@@ -145,6 +145,17 @@ class Census:
         none = PROFILES.index("none")
         return sum(1 for k, p in enumerate(self.profile) if p != none and self._census_person(k))
 
+    def on_file(self, h: int, day: date) -> bool:
+        """Whether household h is on the practice's books by `day` (one arriving after the window is put on file
+        the day it first calls)."""
+        arrives = self.arrives[h] if h < len(self.arrives) else -1
+        return arrives < 0 or arrives < (day - self.origin).days
+
+    def arrived_by(self, day: date) -> int:
+        """Patients who arrived after the window and are on file by `day` (each a household of their own)."""
+        cut = (day - self.origin).days
+        return sum(1 for days in self.arrives if 0 <= days < cut)
+
     def _census_person(self, k: int) -> bool:
         h = bisect_right(self.starts, k) - 1
         return h >= len(self.arrives) or self.arrives[h] < 0

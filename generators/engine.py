@@ -58,9 +58,8 @@ class Run:
 
     def patients_on_file(self, chunk: int) -> int:
         """The chunk's patients on the books by the as-of date (not those arriving after it)."""
-        people, cut = self.census, (self.ctx.window.as_of - self.census.origin).days
-        return sum(people.starts[h + 1] - people.starts[h] for h in self.chunks[chunk]
-                   if people.arrives[h] < 0 or people.arrives[h] < cut)
+        people, as_of = self.census, self.ctx.window.as_of
+        return sum(people.starts[h + 1] - people.starts[h] for h in self.chunks[chunk] if people.on_file(h, as_of))
 
     def households(self, chunk: int) -> list[census.Household]:
         return self.census.households(self.chunks[chunk].start, self.chunks[chunk].stop)
@@ -90,8 +89,7 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
         if hasattr(module, "emit_reference") and not getattr(module, "READS_BOOK", False):
             module.emit_reference(ctx)
 
-    people = census.build(config.num_patients, config.num_appointments, window.start, window.pace.as_of, config.seed,
-                          window.horizon)
+    people = practice_census(config)
     ctx.config = config = with_expected(config, people)
     ctx.charting_mean = clinical.charting_mean(config.num_procedures, people.expected_rows, people.seen())
     chunks = chunked(people)
@@ -105,17 +103,26 @@ def prepare(config: GeneratorConfig, book: bool = True) -> Run:
     return run
 
 
+def practice_census(config: GeneratorConfig, patients: int | None = None) -> census.Census:
+    """The practice's census: sized by the window it was first generated for, its patients' rows bounded up to the
+    latest date it can be advanced to (calendar.Window.horizon). `patients`: a census of that many, of the same
+    shape (appointments in proportion)."""
+    window = Window(config.start_date, config.as_of, config.paced_by)
+    n = patients or config.num_patients
+    appointments = config.num_appointments if n == config.num_patients else \
+        max(1, round(config.num_appointments * n / config.num_patients))
+    return census.build(n, appointments, window.start, window.pace.as_of, config.seed, window.horizon)
+
+
 def with_expected(config: GeneratorConfig, people: census.Census | None = None) -> GeneratorConfig:
     """The configuration with the counts its validators expect: for a practice advanced past the date it was
     sized for, its census' patients with those who arrived by now, and the requested visits and procedures
     grown in proportion to the days."""
     if config.paced_by is None:
         return config
-    window = Window(config.start_date, config.as_of, config.paced_by)
     if people is None:
-        people = census.build(config.num_patients, config.num_appointments, window.start, window.pace.as_of,
-                              config.seed, window.horizon)
-    arrived = sum(1 for days in people.arrives if 0 <= days < (config.as_of - people.origin).days)
+        people = practice_census(config)
+    arrived = people.arrived_by(config.as_of)
     scale = (config.as_of - config.start_date).days / max(1, (config.paced_by - config.start_date).days)
     return replace(config, expected=(config.num_patients + arrived, round(config.num_appointments * scale),
                                      round(config.num_procedures * scale)))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from config import GeneratorConfig
 from contract.rules import CLAIM_PAYMENT_ID_OFFSET, ID_OFFSETS, INT4_MAX, LAST_DATE, MAX_APPOINTMENTS_PER_PROVIDER_DAY
-from generators import census, idplan, staff
+from generators import idplan, staff
 from generators.calendar import Window
-from generators.engine import chunked, household_bounds
+from generators.engine import chunked, household_bounds, practice_census
 
 BUSIEST_DENTIST_DAY = 80  # average appointments per dentist-day we allow: leaves room under the contract's 100
 MAX_APPOINTMENTS_PER_PATIENT_YEAR = 2.2  # every active patient a recall patient: about what plan() can give
@@ -26,9 +26,7 @@ def largest_id(config: GeneratorConfig) -> tuple[str, int]:
     bounded by every patient's life up to the horizon) of a census of up to SAMPLE_PATIENTS patients of the same
     shape, scaled to the size asked for."""
     n = min(config.num_patients, SAMPLE_PATIENTS)
-    window = Window(config.start_date, config.as_of, config.paced_by)
-    people = census.build(n, max(1, round(config.num_appointments * n / config.num_patients)), window.start,
-                          window.pace.as_of, config.seed, window.horizon)
+    people = practice_census(config, n)
     plan = idplan.IdPlan((people.households(c.start, c.stop) for c in chunked(people)), household_bounds, ID_OFFSETS)
     scale = config.num_patients / n * (DRAW_MARGIN if n < config.num_patients else 1)
     need = {t: ID_OFFSETS.get(t, 0) + round((f[-1] + s[-1] - 1 - ID_OFFSETS.get(t, 0)) * scale)
