@@ -50,6 +50,9 @@ class TableChange:
     def __bool__(self) -> bool:
         return bool(self.inserted or self.updated or self.deleted)
 
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.inserted), len(self.updated), len(self.deleted)
+
     def extend(self, other: TableChange) -> None:
         self.inserted += other.inserted
         self.updated += other.updated
@@ -57,6 +60,12 @@ class TableChange:
 
 
 Changes = dict[str, TableChange]
+
+
+def totals(changes: Changes) -> tuple[int, int, int]:
+    """Rows inserted, updated and deleted over every table."""
+    parts = [change.counts() for change in changes.values()]
+    return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)
 
 
 def check(recorded: manifest.Manifest | None, config: GeneratorConfig) -> None:
@@ -211,8 +220,8 @@ def apply(conn, changes: Changes) -> dict[str, float]:
             if not change:
                 continue
             started = time.perf_counter()
-            t = schema.table(table)
-            gone = [_key_tuple(k) for k in change.deleted] + [_key_tuple(_keyer(table)(r)) for r in change.updated]
+            t, key = schema.table(table), _keyer(table)
+            gone = [_key_tuple(k) for k in change.deleted] + [_key_tuple(key(r)) for r in change.updated]
             if gone:
                 columns = ", ".join(t.columns[t.index[c]].ident for c in t.primary_key)
                 match = " AND ".join(f"t.{t.columns[t.index[c]].ident} = k.{t.columns[t.index[c]].ident}"

@@ -364,7 +364,7 @@ def advance_practice(config: GeneratorConfig, console: Console, server_line: str
         plan = advance.prepare(before, after)
         after = plan.after.ctx.config  # with the counts its validators expect
         changes = advance.compute(plan, config.workers)
-        console.changes(changes, GENERATED_TABLES, config.dry_run)
+        console.changes(changes, advance.totals(changes), GENERATED_TABLES, config.dry_run)
         if config.dry_run:
             return EXIT_OK
         seconds = advance.apply(conn, changes)
@@ -380,9 +380,7 @@ def advance_practice(config: GeneratorConfig, console: Console, server_line: str
             return EXIT_INVALID
         manifest.record(conn, after, counts)
         conn.commit()
-        console.advanced(sum(len(c.inserted) for c in changes.values()),
-                         sum(len(c.updated) for c in changes.values()),
-                         sum(len(c.deleted) for c in changes.values()), time.perf_counter() - started, seconds)
+        console.advanced(*advance.totals(changes), time.perf_counter() - started, seconds)
         kpi.after_run(conn, after, console)
         _hand_off(after, console)
         return EXIT_OK

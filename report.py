@@ -189,18 +189,17 @@ class Console:
                     f"at the pace of the window to {recorded.pace}")
         self._print(RULE)
 
-    def changes(self, changes: dict, tables, dry_run: bool) -> None:
-        """Per table, what the advance inserts, updates and deletes (or would, with --dry-run)."""
+    def changes(self, changes: dict, totals: tuple[int, int, int], tables, dry_run: bool) -> None:
+        """Per table, what the advance inserts, updates and deletes (or would, with --dry-run), and the totals."""
         self._print()
         self._print("Changes that would be made (--dry-run: nothing is written):" if dry_run else "Changes:")
         self._print(f"  {'table':<26} {'inserted':>10} {'updated':>10} {'deleted':>10}")
         for table in tables:
             change = changes.get(table)
             if change:
-                self._print(f"  {table:<26} {len(change.inserted):>10,} {len(change.updated):>10,} "
-                            f"{len(change.deleted):>10,}")
-        total = [sum(len(getattr(c, part)) for c in changes.values()) for part in ("inserted", "updated", "deleted")]
-        self._print(f"  {'TOTAL':<26} {total[0]:>10,} {total[1]:>10,} {total[2]:>10,}")
+                inserted, updated, deleted = change.counts()
+                self._print(f"  {table:<26} {inserted:>10,} {updated:>10,} {deleted:>10,}")
+        self._print(f"  {'TOTAL':<26} {totals[0]:>10,} {totals[1]:>10,} {totals[2]:>10,}")
 
     def advanced(self, inserted: int, updated: int, deleted: int, elapsed: float, seconds: dict) -> None:
         self._print()

@@ -140,8 +140,7 @@ def measure_advance(argv: list[str], days: int) -> dict:
     finally:
         conn.rollback()
         conn.close()
-    changed = {part: sum(len(getattr(c, part)) for c in changes.values())
-               for part in ("inserted", "updated", "deleted")}
+    changed = dict(zip(("inserted", "updated", "deleted"), advance.totals(changes)))
     return {"advance_s": total, "advance_failed": failed, **{f"advance_{k}": v for k, v in stages.items()},
             **{f"advance_{k}": v for k, v in changed.items()}}
 

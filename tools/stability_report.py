@@ -49,7 +49,7 @@ def main() -> int:
             continue
         bad = advance.stale(table, change.inserted + change.updated, since)
         unstamped = [] if advance.audit_columns(table) else change.updated
-        row = (len(change.inserted), len(change.updated), len(change.deleted), len(bad), len(unstamped))
+        row = (*change.counts(), len(bad), len(unstamped))
         totals[table] = totals.get(table, (0,) * 5)
         totals[table] = tuple(a + b for a, b in zip(totals[table], row))
         if table in shown:
