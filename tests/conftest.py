@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -354,3 +355,18 @@ def snapshot(db: str) -> dict:
     if not database_exists(db):
         return {"exists": False}
     return {"exists": True, "counts": row_counts(db), "checksums": checksums(db)}
+
+
+def sigterm_on_call(monkeypatch, module, name: str, call: int) -> None:
+    """Replace module.name by a wrapper that sends this process SIGTERM on its `call`-th call (then goes on), to
+    interrupt a run in the middle of its work."""
+    real = getattr(module, name)
+    calls = {"n": 0}
+
+    def then_get_terminated(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == call:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, then_get_terminated)

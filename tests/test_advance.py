@@ -3,13 +3,10 @@ the same tables), what it reports, and every refusal and failure leaving the dat
 
 from __future__ import annotations
 
-import os
-import signal
-
 import psycopg2
 import psycopg2.extras
 import pytest
-from conftest import HOST, PORT, USER, checksums, snapshot
+from conftest import HOST, PORT, USER, checksums, sigterm_on_call, snapshot
 
 import advance
 from generators import engine
@@ -183,16 +180,7 @@ def test_a_failed_check_rolls_the_advance_back(target, cli, monkeypatch):
 
 
 def test_sigterm_during_an_advance_rolls_it_back(target, cli, monkeypatch):
-    real = engine.chunk_rows
-    calls = {"n": 0}
-
-    def rows_then_get_terminated(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            os.kill(os.getpid(), signal.SIGTERM)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "chunk_rows", rows_then_get_terminated)
+    sigterm_on_call(monkeypatch, engine, "chunk_rows", 2)
     before = snapshot(target)
     run = cli("--advance-to", AFTER, "--workers", 1, db=target)
     assert run.code == 2 and "interrupted" in run.err

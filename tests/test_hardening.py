@@ -12,7 +12,7 @@ from datetime import date
 
 import psycopg2
 import pytest
-from conftest import HOST, PORT, ROOT, USER, database_exists, snapshot, with_defaults
+from conftest import HOST, PORT, ROOT, USER, database_exists, sigterm_on_call, snapshot, with_defaults
 
 import loader
 from config import GeneratorConfig
@@ -92,16 +92,7 @@ def test_lost_connection_rolls_back_with_one_line(filled, cli, monkeypatch):
 
 def test_sigterm_in_process_rolls_back(filled, cli, monkeypatch):
     before = snapshot(filled)
-    real = supporting.emit
-    calls = {"n": 0}
-
-    def emit_then_get_terminated(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 600:
-            os.kill(os.getpid(), signal.SIGTERM)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(supporting, "emit", emit_then_get_terminated)
+    sigterm_on_call(monkeypatch, supporting, "emit", 600)
     run = cli(*ARGS, "--reset", "--workers", 1, db=filled)
     assert run.code == 2
     assert "interrupted" in one_line(run)
